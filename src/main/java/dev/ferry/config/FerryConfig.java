@@ -1,0 +1,104 @@
+package dev.ferry.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Ferry's configuration, read from {@code application.properties} in the config directory. Every key lives under
+ * {@code ferry.}; an unknown key fails start-up with the file and line that holds it.
+ */
+@ConfigMapping(prefix = "ferry")
+public interface FerryConfig {
+
+    /**
+     * The config directory: holds {@code application.properties} and {@code routes/*.yaml}. Set it with the
+     * environment variable {@code FERRY_CONFIG_DIR} (installed: {@code /etc/ferry}); default: the working directory.
+     */
+    @WithName("config-dir")
+    @WithDefault("${FERRY_CONFIG_DIR:.}")
+    Path configDir();
+
+    /** The FTPS servers files are shipped to, by name: {@code ferry.targets.<name>.<key>}. */
+    Map<String, TargetConfig> targets();
+
+    /** How a file that failed to upload is retried before it is quarantined. */
+    Retry retry();
+
+    /** How a target that cannot be reached or refuses the login is backed off. */
+    Backoff backoff();
+
+    /** The demo profile's embedded FTPS server. */
+    Demo demo();
+
+    interface Retry {
+        /**
+         * Upload attempts per file, the first included, before the file is moved to its route's {@code failed}
+         * directory with a {@code .error} report beside it.
+         */
+        @WithDefault("6")
+        int attempts();
+
+        /** Delay before the second attempt. */
+        @WithDefault("2s")
+        Duration initialDelay();
+
+        /** Each further delay is the previous one times this factor. */
+        @WithDefault("3")
+        double multiplier();
+
+        /** The longest delay between two attempts. */
+        @WithDefault("5m")
+        Duration maxDelay();
+    }
+
+    interface Backoff {
+        /**
+         * After a target could not be reached (connection refused or timed out, TLS handshake failed), no file of
+         * its routes is tried for this long; the pause doubles with each further failure. Files wait in their source
+         * directory meanwhile and keep their upload attempts.
+         */
+        @WithDefault("2s")
+        Duration initialDelay();
+
+        /** The longest pause of an unreachable target. */
+        @WithDefault("2m")
+        Duration maxDelay();
+
+        /**
+         * The pause after the server refused the login (530): long enough that a wrong password never hammers the
+         * server, doubling up to {@code max-delay}.
+         */
+        @WithDefault("30s")
+        Duration loginRefusedDelay();
+    }
+
+    interface Demo {
+        /** Starts an embedded FTPS server for the demo profile; never enable it in production. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The embedded server's control port on 127.0.0.1. */
+        @WithDefault("2121")
+        int port();
+
+        /** Its passive data ports on 127.0.0.1, as {@code first-last}. */
+        @WithDefault("30100-30119")
+        String passivePorts();
+
+        /** Where the demo keeps its server's files, generated certificates and password. */
+        @WithDefault("demo")
+        Path directory();
+
+        /**
+         * Refuse every data connection that does not resume the control connection's TLS session, as AWS Transfer
+         * Family does by default (TlsSessionResumptionMode ENFORCED).
+         */
+        @WithDefault("true")
+        boolean requireSessionReuse();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.ferry.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.WithDefault;
+
+/** One FTPS server: {@code ferry.targets.<name>.<key>}. */
+public interface TargetConfig {
+
+    /** Host name of the server, e.g. {@code ftps-internal.example.site}; its certificate must match it. */
+    String host();
+
+    /** Control port (explicit FTPS: the client sends AUTH TLS on a plain connection). */
+    @WithDefault("21")
+    int port();
+
+    /** User name to log in with. */
+    String username();
+
+    /**
+     * A file holding the password (trailing line breaks are ignored), read at each login so a rotated secret is
+     * picked up; systemd credentials ({@code $CREDENTIALS_DIRECTORY/...}) fit here. Takes precedence over
+     * {@code password}.
+     */
+    Optional<Path> passwordFile();
+
+    /** The password itself, for use with an environment placeholder ({@code ${FTP_PASSWORD}}); never logged. */
+    Optional<String> password();
+
+    /**
+     * Certificates to trust: a PEM file of CA or server certificates, or a PKCS12 keystore ({@code .p12},
+     * {@code .pfx}). Default: the JDK's trusted CAs.
+     */
+    Optional<Path> trustStore();
+
+    /** Password of a PKCS12 trust store, if it has one. */
+    Optional<String> trustStorePassword();
+
+    /** TLS versions offered, e.g. {@code TLSv1.2,TLSv1.3}; nothing older than TLS 1.2 is accepted. */
+    @WithDefault("TLSv1.2,TLSv1.3")
+    List<String> tlsVersions();
+
+    /** How long to wait for the control or a data connection to open. */
+    @WithDefault("30s")
+    Duration connectTimeout();
+
+    /** How long a read on the control or a data connection may wait for the server before the attempt fails. */
+    @WithDefault("60s")
+    Duration dataTimeout();
+
+    /**
+     * Which address to open a data connection to after PASV: {@code auto} (the reply's address unless it is
+     * 0.0.0.0 or private while the control connection's is not), {@code control} (always the control connection's
+     * address) or {@code reply}. EPSV replies carry no address and always use the control connection's.
+     */
+    @WithDefault("auto")
+    PassiveAddress passiveAddress();
+
+    /**
+     * {@code temp-rename}: upload under a temporary dot-name in the same directory, then rename, so no partial
+     * file is ever visible under its final name; {@code direct}: upload to the final name (one request less on
+     * S3-backed servers, but an interrupted upload may leave a partial object).
+     */
+    @WithDefault("temp-rename")
+    UploadMode uploadMode();
+
+    /** Size of the buffer each upload streams through. */
+    @WithDefault("256K")
+    MemorySize bufferSize();
+
+    enum PassiveAddress {
+        AUTO,
+        CONTROL,
+        REPLY
+    }
+
+    enum UploadMode {
+        TEMP_RENAME,
+        DIRECT
+    }
+}

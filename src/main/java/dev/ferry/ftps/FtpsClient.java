@@ -1,0 +1,402 @@
+package dev.ferry.ftps;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+import dev.ferry.config.TargetConfig.PassiveAddress;
+import org.apache.commons.net.ftp.FTPReply;
+import org.apache.commons.net.ftp.FTPSClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Explicit FTPS client whose every data connection resumes the control connection's TLS session, as AWS Transfer
+ * Family, vsftpd and ProFTPD require by default (Commons Net NET-408). One instance is one control connection at a
+ * time with its own {@link SSLContext}: two connections sharing a context lose resumption.
+ * <p>
+ * Camel's ftps component drives it (connect, login, PBSZ/PROT, CWD/MKD, STOR, RNFR/RNTO); this class owns what
+ * Camel leaves to the client: trust and host-name checks on both connections, passive data connections with the
+ * target's address policy, the upload itself, and a SIZE check before the file is renamed into place.
+ */
+public class FtpsClient extends FTPSClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FtpsClient.class);
+
+    /** AWS Transfer Family supports none of these; Ferry never sends them. */
+    private static final Set<String> NEVER_SENT = Set.of("APPE", "REST", "SITE", "PORT", "EPRT", "STOU");
+    private static final Pattern PASV_REPLY = Pattern.compile("(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3})");
+    private static final Pattern EPSV_REPLY = Pattern.compile("\\((.)\\1\\1(\\d+)\\1\\)");
+    private static final int DRAIN_MILLIS = 5_000;
+
+    static {
+        // vsftpd's TLS 1.2 session tickets carry a lifetime the JDK discards, so with tickets on, the data connection
+        // cannot resume; without the extension the JDK falls back to session-ID resumption, which works everywhere.
+        // Read when an SSLContext is created; an operator's own -D setting wins.
+        if (System.getProperty("jdk.tls.client.enableSessionTicketExtension") == null) {
+            System.setProperty("jdk.tls.client.enableSessionTicketExtension", "false");
+        }
+    }
+
+    private final Target target;
+    private final boolean fromRoot;
+    private final SSLContext sslContext;
+    private final String[] protocols;
+    private SSLSession controlSession;
+    private volatile TransferReport lastTransfer;
+    private boolean sizeUnsupportedLogged;
+
+    /**
+     * @param fromRoot whether remote paths start at the server's root: Camel treats every remote directory as
+     *                 relative to the login directory, so for an absolute one the client changes to "/" after login
+     */
+    public FtpsClient(Target target, boolean fromRoot) {
+        this(target, fromRoot, newContext(target));
+    }
+
+    private FtpsClient(Target target, boolean fromRoot, SSLContext context) {
+        super(false, context);
+        this.target = target;
+        this.fromRoot = fromRoot;
+        this.sslContext = context;
+        this.protocols = target.tlsVersions().toArray(String[]::new);
+        setEnabledProtocols(protocols);
+        setEndpointCheckingEnabled(true);
+        setConnectTimeout(millis(target.connectTimeout()));
+        setDefaultTimeout(millis(target.dataTimeout()));
+        setDataTimeout(target.dataTimeout());
+        setBufferSize(target.bufferSize());
+        setControlEncoding("UTF-8");
+    }
+
+    private static SSLContext newContext(Target target) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, target.trustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot set up TLS for target " + target.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** The last successful upload on this client, for the route's log line; {@code null} before the first. */
+    public TransferReport lastTransfer() {
+        return lastTransfer;
+    }
+
+    @Override
+    public void connect(String hostname, int port) throws IOException {
+        controlSession = null;
+        try {
+            super.connect(hostname, port);
+            controlSession = ((SSLSocket) _socket_).getSession();
+            LOG.debug("Connected to {} with {} {}", target.address(), controlSession.getProtocol(), controlSession.getCipherSuite());
+        } catch (SSLException e) {
+            closeQuietly();
+            throw new TargetUnavailableException(tlsAdvice(e), e);
+        } catch (UnknownHostException e) {
+            closeQuietly();
+            throw new TargetUnavailableException("Cannot resolve " + hostname + " (" + target.key("host") + ")", e);
+        } catch (IOException e) {
+            closeQuietly();
+            throw new TargetUnavailableException("Cannot connect to " + target.address() + ": " + e, e);
+        }
+    }
+
+    /** Uses the target's own credentials; Camel's URI carries none, so a password never appears in one. */
+    @Override
+    public boolean login(String ignoredUsername, String ignoredPassword) throws IOException {
+        if (super.login(target.username(), target.password())) {
+            if (fromRoot && !changeWorkingDirectory("/")) {
+                throw new IOException("Cannot change to the root directory of " + target.address() + ": " + getReplyString().trim());
+            }
+            return true;
+        }
+        String reply = getReplyString().trim();
+        if (getReplyCode() == FTPReply.NOT_LOGGED_IN) {
+            throw new LoginRefusedException("Login to " + target.address() + " as '" + target.username() + "' refused: " + reply
+                    + ". Check " + target.key("username") + " and the password in " + target.key("password-file")
+                    + "; Ferry pauses this target before trying again.");
+        }
+        return false;
+    }
+
+    @Override
+    public void execPROT(String prot) throws IOException {
+        if (!"P".equals(prot)) {
+            throw new SSLException("Ferry only transfers with PROT P (data encrypted), not PROT " + prot);
+        }
+        try {
+            super.execPROT(prot);
+        } catch (SSLException e) {
+            throw new TargetUnavailableException("Server " + target.address() + " refused PROT P (" + getReplyString().trim()
+                    + "): Ferry never sends data in clear, so nothing is uploaded. Enable protected data connections on the server.",
+                    e);
+        }
+    }
+
+    @Override
+    public int sendCommand(String command, String args) throws IOException {
+        if (NEVER_SENT.contains(command)) {
+            throw new IOException(command + " is never sent by Ferry (AWS Transfer Family does not support it)");
+        }
+        return super.sendCommand(command, args);
+    }
+
+    /**
+     * Opens a passive data connection whose TLS session resumes the control connection's: the plain socket reports
+     * the control port ({@link SessionKeySocket}) and the TLS layer gets the control host name, so the JDK's client
+     * session cache finds the control session, and the host name is verified on the data connection too.
+     */
+    @Override
+    protected Socket _openDataConnection_(String command, String arg) throws IOException {
+        if (controlSession == null) {
+            throw new IOException("Not connected to " + target.address());
+        }
+        InetSocketAddress endpoint = passiveEndpoint();
+        if (endpoint == null) {
+            return null;
+        }
+        SessionKeySocket plain = new SessionKeySocket(getRemotePort());
+        // without TCP_NODELAY each TLS handshake on a data connection waits for delayed ACKs (~40 ms)
+        plain.setTcpNoDelay(true);
+        plain.setSoTimeout(millis(target.dataTimeout()));
+        try {
+            plain.connect(endpoint, millis(target.connectTimeout()));
+        } catch (IOException e) {
+            plain.close();
+            throw new IOException("Cannot open the data connection to " + endpoint.getAddress().getHostAddress() + ":"
+                    + endpoint.getPort() + " (" + target.key("passive-address") + "=" + policyName() + "): " + e, e);
+        }
+        if (!FTPReply.isPositivePreliminary(sendCommand(command, arg))) {
+            plain.close();
+            return null;
+        }
+        SSLSocket data = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, _hostname_, getRemotePort(), true);
+        data.setUseClientMode(true);
+        SSLParameters parameters = data.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setProtocols(protocols);
+        data.setSSLParameters(parameters);
+        try {
+            data.startHandshake();
+        } catch (IOException e) {
+            data.close();
+            throw new IOException("TLS handshake on the data connection for " + command + " failed: " + e.getMessage(), e);
+        }
+        return data;
+    }
+
+    /** STOR only (APPE is never used): streams the file, then checks the remote SIZE before Camel renames it. */
+    @Override
+    protected boolean _storeFile(String command, String remote, InputStream local) throws IOException {
+        long start = System.nanoTime();
+        Socket socket = _openDataConnection_(command, remote);
+        if (socket == null) {
+            return false;
+        }
+        SSLSocket data = (SSLSocket) socket;
+        SSLSession session = data.getSession();
+        boolean resumed = resumedFromControl(session);
+        long bytes = 0;
+        try (data) {
+            OutputStream out = data.getOutputStream();
+            byte[] buffer = new byte[target.bufferSize()];
+            for (int n; (n = local.read(buffer)) != -1;) {
+                out.write(buffer, 0, n);
+                bytes += n;
+            }
+            out.flush();
+            finishUpload(data);
+        } catch (IOException e) {
+            throw new IOException("Upload of " + remote + " to " + target.address() + " failed after " + bytes + " bytes: "
+                    + e.getMessage() + serverReplyAfterFailure() + resumptionNote(session, resumed), e);
+        }
+        if (!completePendingCommand()) {
+            throw new IOException("Upload of " + remote + " to " + target.address() + " refused: " + getReplyString().trim()
+                    + resumptionNote(session, resumed));
+        }
+        verifySize(remote, bytes);
+        lastTransfer = new TransferReport(remote, bytes, (System.nanoTime() - start) / 1_000_000, resumed, session.getProtocol());
+        return true;
+    }
+
+    /** The remote SIZE must equal the bytes sent; a mismatch fails the attempt. */
+    private void verifySize(String remote, long sent) throws IOException {
+        int code = sendCommand("SIZE", remote);
+        if (code == FTPReply.FILE_STATUS) {
+            String text = getReplyString().trim();
+            long size;
+            try {
+                size = Long.parseLong(text.substring(4).trim());
+            } catch (RuntimeException e) {
+                throw new IOException("Cannot read the size of " + remote + " from the server's reply '" + text + "'");
+            }
+            if (size != sent) {
+                throw new IOException("Remote size of " + remote + " is " + size + " bytes but " + sent + " bytes were sent");
+            }
+        } else if (code == FTPReply.UNRECOGNIZED_COMMAND || code == FTPReply.COMMAND_NOT_IMPLEMENTED
+                || code == FTPReply.COMMAND_NOT_IMPLEMENTED_FOR_PARAMETER) {
+            if (!sizeUnsupportedLogged) {
+                sizeUnsupportedLogged = true;
+                LOG.warn("{} does not support SIZE ({}): uploads to it are not size-checked", target.address(), getReplyString().trim());
+            }
+        } else {
+            throw new IOException("Cannot check the size of " + remote + ": " + getReplyString().trim());
+        }
+    }
+
+    /**
+     * On TLS 1.3 the JDK learns the server's next session ticket only when it reads, and a STOR never reads its
+     * data connection: half-close it and read to its end (bounded), so the next data connection can resume too.
+     */
+    private static void finishUpload(SSLSocket data) {
+        if (!"TLSv1.3".equals(data.getSession().getProtocol())) {
+            return;
+        }
+        try {
+            data.shutdownOutput();
+            data.setSoTimeout(DRAIN_MILLIS);
+            InputStream in = data.getInputStream();
+            byte[] scratch = new byte[1024];
+            while (in.read(scratch) != -1) {
+                // nothing is expected but post-handshake messages and the server's close_notify
+            }
+        } catch (IOException e) {
+            LOG.trace("Draining the data connection ended with {}", e.toString());
+        }
+    }
+
+    private String serverReplyAfterFailure() {
+        try {
+            if (isConnected()) {
+                setSoTimeout(DRAIN_MILLIS);
+                getReply();
+                setSoTimeout(millis(target.dataTimeout()));
+                return "; server replied: " + getReplyString().trim();
+            }
+        } catch (IOException ignored) {
+            // the server dropped the control connection (vsftpd does after refusing a data connection)
+        }
+        return "";
+    }
+
+    private String resumptionNote(SSLSession session, boolean resumed) {
+        return " [data connection: " + session.getProtocol() + ", " + (resumed ? "TLS session resumed" : "TLS session NOT resumed")
+                + ", resumption offered]";
+    }
+
+    /**
+     * The JDK keeps a session's creation time when it resumes it (by session ID or by ticket), so equal creation
+     * times, protocol and cipher suite mean the data connection resumed the control connection's session.
+     */
+    private boolean resumedFromControl(SSLSession data) {
+        SSLSession control = controlSession;
+        return control != null && data.getCreationTime() == control.getCreationTime()
+                && data.getProtocol().equals(control.getProtocol()) && data.getCipherSuite().equals(control.getCipherSuite());
+    }
+
+    private InetSocketAddress passiveEndpoint() throws IOException {
+        InetAddress control = getRemoteAddress();
+        if (epsv() == FTPReply.ENTERING_EPSV_MODE) {
+            Matcher m = EPSV_REPLY.matcher(getReplyString());
+            if (!m.find()) {
+                throw new IOException("Cannot parse the EPSV reply '" + getReplyString().trim() + "'");
+            }
+            return new InetSocketAddress(control, Integer.parseInt(m.group(2)));
+        }
+        if (pasv() != FTPReply.ENTERING_PASSIVE_MODE) {
+            return null;
+        }
+        Matcher m = PASV_REPLY.matcher(getReplyString());
+        if (!m.find()) {
+            throw new IOException("Cannot parse the PASV reply '" + getReplyString().trim() + "'");
+        }
+        InetAddress reply = InetAddress.getByName(m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + m.group(4));
+        int port = Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6));
+        return new InetSocketAddress(dataAddress(target.passiveAddress(), control, reply), port);
+    }
+
+    /** Where to open a PASV data connection: see {@code passive-address} in the configuration reference. */
+    static InetAddress dataAddress(PassiveAddress policy, InetAddress control, InetAddress reply) {
+        switch (policy) {
+            case CONTROL:
+                return control;
+            case REPLY:
+                return reply;
+            default:
+                if (reply.isAnyLocalAddress()) {
+                    return control;
+                }
+                boolean replyPrivate = reply.isSiteLocalAddress() || reply.isLinkLocalAddress();
+                boolean controlPrivate = control.isSiteLocalAddress() || control.isLinkLocalAddress() || control.isLoopbackAddress();
+                return replyPrivate && !controlPrivate ? control : reply;
+        }
+    }
+
+    private String policyName() {
+        return target.passiveAddress().name().toLowerCase();
+    }
+
+    private String tlsAdvice(SSLException e) {
+        String base = "TLS handshake with " + target.address() + " failed: " + e.getMessage();
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String text = String.valueOf(e.getMessage()) + " " + cause;
+        if (cause instanceof CertificateExpiredException || cause instanceof CertificateNotYetValidException) {
+            return base + ". The server's certificate is outside its validity period: renew it on the server.";
+        }
+        if (text.contains("No subject alternative") || text.contains("No name matching")) {
+            return base + ". The certificate does not name " + target.host() + ": set " + target.key("host")
+                    + " to a name the certificate covers (e.g. ftps-internal.<domain> for *.<domain>).";
+        }
+        if (text.contains("PKIX") || text.contains("certification path") || text.contains("unable to find valid")) {
+            return base + ". The server's certificate is not trusted: set " + target.key("trust-store")
+                    + " to a PEM file holding the CA (or the server) certificate"
+                    + (target.hasTrustStore() ? " that issued it." : "; by default only the JDK's public CAs are trusted.");
+        }
+        if (text.contains("protocol_version") || text.contains("No appropriate protocol")) {
+            return base + ". The server and " + target.key("tls-versions") + "=" + String.join(",", target.tlsVersions())
+                    + " have no TLS version in common; Ferry refuses anything older than TLS 1.2.";
+        }
+        return base;
+    }
+
+    private void closeQuietly() {
+        try {
+            if (isConnected()) {
+                disconnect();
+            }
+        } catch (IOException ignored) {
+            // already failing
+        }
+    }
+
+    private static int millis(Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.ferry.route;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.ferry.config.FerryConfig;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+/**
+ * The one place retry policy lives, shared by every {@code ftps-upload} route: a target that cannot be used pauses
+ * and keeps its files waiting; any other failure is retried with exponential backoff, then quarantined.
+ */
+@ApplicationScoped
+public class FailureHandling extends RouteConfigurationBuilder {
+
+    static final String CONFIGURATION_ID = "ferry-delivery";
+
+    @Inject
+    FerryConfig config;
+
+    @Override
+    public void configuration() {
+        FerryConfig.Retry retry = config.retry();
+
+        routeConfiguration(CONFIGURATION_ID)
+                // connection refused, TLS handshake failed, login refused: not the file's fault, so no attempt is spent
+                .onException(Exception.class).onWhen(Delivery::isTargetProblem)
+                    .handled(true)
+                    .process(exchange -> Delivery.of(exchange).targetUnavailable(exchange))
+                .end()
+                .onException(Exception.class)
+                    .maximumRedeliveries(retry.attempts() - 1)
+                    .redeliveryDelay(retry.initialDelay().toMillis())
+                    .useExponentialBackOff()
+                    .backOffMultiplier(retry.multiplier())
+                    .maximumRedeliveryDelay(retry.maxDelay().toMillis())
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .logRetryStackTrace(false)
+                    .logExhausted(false)
+                    .handled(true)
+                    .process(exchange -> Delivery.of(exchange).quarantine(exchange))
+                .end();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.ferry.route;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.Targets;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.quarkus.main.events.AfterConfigure;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads {@code routes/*.yaml} from the config directory one file at a time, after the route template exists and
+ * before anything polls, so every problem is reported with the file it is in. Camel's own include pattern would
+ * start with zero routes on an empty or mistyped directory and keep one of two routes with the same id.
+ */
+@ApplicationScoped
+public class RouteFileLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouteFileLoader.class);
+
+    private final FerryConfig config;
+    private final Targets targets;
+    private UploadParameters parameters;
+
+    public RouteFileLoader(FerryConfig config, Targets targets) {
+        this.config = config;
+        this.targets = targets;
+    }
+
+    void load(@Observes AfterConfigure event) throws Exception {
+        CamelContext context = event.getMain().getCamelContext();
+        Path dir = config.configDir().toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve("application.properties"))) {
+            throw new ConfigurationException("No application.properties in the config directory " + dir
+                    + ": set FERRY_CONFIG_DIR to the directory holding application.properties and routes/");
+        }
+        targets.all();
+        Path routes = dir.resolve("routes");
+        if (!Files.isDirectory(routes)) {
+            throw new ConfigurationException("No routes directory " + routes + ": create it with one .yaml file per route"
+                    + " (see README.md, 'Route files')");
+        }
+        List<Path> files = routeFiles(routes);
+        if (files.isEmpty()) {
+            throw new ConfigurationException(routes + " holds no .yaml route file: Ferry would have nothing to do."
+                    + " Add one per source directory (see README.md, 'Route files')");
+        }
+
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        parameters = new UploadParameters(context, targets, config);
+        model.addRouteTemplateDefinitionConverter(FtpsUploadTemplate.TEMPLATE_ID, parameters);
+        Set<String> ids = new HashSet<>();
+        for (RouteDefinition route : model.getRouteDefinitions()) {
+            ids.add(route.getRouteId());
+        }
+        for (Path file : files) {
+            String name = dir.relativize(file).toString();
+            parameters.loading(name);
+            int before = model.getRouteDefinitions().size();
+            try {
+                Resource resource = ResourceHelper.resolveMandatoryResource(context, "file:" + file);
+                PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+            } catch (ConfigurationException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new ConfigurationException(name + ": " + rootMessage(e));
+            }
+            List<RouteDefinition> added = new ArrayList<>(model.getRouteDefinitions().subList(before, model.getRouteDefinitions().size()));
+            if (added.isEmpty()) {
+                throw new ConfigurationException(name + " defines no route: expected a list holding '- templatedRoute:' with"
+                        + " routeTemplateRef: " + FtpsUploadTemplate.TEMPLATE_ID + ", a routeId and its parameters");
+            }
+            for (RouteDefinition route : added) {
+                if (!route.isCreatedFromTemplate()) {
+                    throw new ConfigurationException(name + ": route " + route.getRouteId() + " is not made from the template "
+                            + FtpsUploadTemplate.TEMPLATE_ID + "; route files only instantiate it (templatedRoute)");
+                }
+                if (route.getRouteId() == null || !ids.add(route.getRouteId())) {
+                    throw new ConfigurationException(name + ": routeId '" + route.getRouteId() + "' is "
+                            + (route.getRouteId() == null ? "missing" : "already used by another route") + "; give each route its own routeId");
+                }
+            }
+            LOG.info("Loaded {} route(s) from {}", added.size(), name);
+        }
+    }
+
+    /** The deliveries of all routes, by bean id. */
+    public Map<String, Delivery> deliveries() {
+        return parameters == null ? Map.of() : parameters.deliveries();
+    }
+
+    /** The gates of all targets in use, by target name. */
+    public Map<String, TargetGate> gates() {
+        return parameters == null ? Map.of() : parameters.gates();
+    }
+
+    private static List<Path> routeFiles(Path routes) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(routes, "*.{yaml,yml}")) {
+            stream.forEach(files::add);
+        }
+        files.removeIf(file -> file.getFileName().toString().startsWith("."));
+        files.sort(null);
+        return files;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root == e ? message : message + " (" + e.getMessage() + ")";
+    }
+}

@@ -1,0 +1,267 @@
+package dev.ferry.route;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.TargetConfig.UploadMode;
+import dev.ferry.config.Targets;
+import dev.ferry.ftps.FtpsClient;
+import dev.ferry.ftps.Target;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.support.LRUCacheFactory;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+import org.apache.camel.util.StringHelper;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * Checks the parameters of each {@code ftps-upload} route as it is added, and turns them into the Camel options the
+ * template uses, so a route file needs nothing but these parameters:
+ * <ul>
+ * <li>{@code source} (required): local directory files are picked up from; must exist and be writable.</li>
+ * <li>{@code target} (required): name of a target, {@code ferry.targets.<name>}.</li>
+ * <li>{@code remoteDir} (required): remote directory; missing directories are created.</li>
+ * <li>{@code include}: file-name glob ({@code *.csv}, {@code report-?.txt}); default: every file. Names starting
+ * with {@code .} are never picked up.</li>
+ * <li>{@code recursive}: {@code true} to pick up files in subdirectories too, keeping their relative paths on the
+ * server and in the archive; default {@code false}.</li>
+ * <li>{@code archive}: delivered files are moved to {@code <archive>/yyyy/MM/dd/<name>}; default
+ * {@code <source>/.archive}.</li>
+ * <li>{@code failed}: files that failed every attempt are moved here, with {@code <name>.error}; default
+ * {@code <source>/.failed}.</li>
+ * <li>{@code stableFor}: a file is picked up only once it has not changed for this long ({@code 500ms}, {@code 1s},
+ * {@code 2m}); default {@code 1s}.</li>
+ * </ul>
+ */
+public class UploadParameters implements RouteTemplateDefinition.Converter {
+
+    static final String SOURCE = "source";
+    static final String TARGET = "target";
+    static final String REMOTE_DIR = "remoteDir";
+    static final String INCLUDE = "include";
+    static final String RECURSIVE = "recursive";
+    static final String ARCHIVE = "archive";
+    static final String FAILED = "failed";
+    static final String STABLE_FOR = "stableFor";
+    static final String DELIVERY = "delivery";
+    static final String FILE_OPTIONS = "fileOptions";
+    static final String FTPS_ENDPOINT = "ftpsEndpoint";
+
+    private static final Set<String> ACCEPTED = Set.of(SOURCE, TARGET, REMOTE_DIR, INCLUDE, RECURSIVE, ARCHIVE, FAILED, STABLE_FOR);
+    private static final Set<String> INTERNAL = Set.of(DELIVERY, FILE_OPTIONS, FTPS_ENDPOINT);
+
+    private final CamelContext context;
+    private final Targets targets;
+    private final FerryConfig config;
+    private final Map<String, TargetGate> gates = new HashMap<>();
+    private final Map<Path, FileIdempotentRepository> repositories = new HashMap<>();
+    private final Map<String, Delivery> deliveries = new LinkedHashMap<>();
+    private String where = "route";
+
+    UploadParameters(CamelContext context, Targets targets, FerryConfig config) {
+        this.context = context;
+        this.targets = targets;
+        this.config = config;
+    }
+
+    /** Names the route file whose routes are added next, for error messages. */
+    void loading(String file) {
+        this.where = file;
+    }
+
+    Map<String, TargetGate> gates() {
+        return gates;
+    }
+
+    Map<String, Delivery> deliveries() {
+        return deliveries;
+    }
+
+    @Override
+    public RouteDefinition apply(RouteTemplateDefinition template, Map<String, Object> parameters) throws Exception {
+        // the YAML DSL hands parameter names over in kebab case (remote-dir); route files may use either
+        for (String name : Set.copyOf(parameters.keySet())) {
+            String camel = StringHelper.dashToCamelCase(name);
+            if (!camel.equals(name)) {
+                parameters.putIfAbsent(camel, parameters.remove(name));
+            }
+        }
+        Set<String> unknown = new TreeSet<>(parameters.keySet());
+        unknown.removeAll(ACCEPTED);
+        for (String name : unknown) {
+            throw new ConfigurationException(where + ": parameter '" + name + "' is not one of ftps-upload's: "
+                    + (INTERNAL.contains(name) ? name + " is set by Ferry" : String.join(", ", new TreeSet<>(ACCEPTED))));
+        }
+        Path source = Path.of(required(parameters, SOURCE)).toAbsolutePath().normalize();
+        Target target = targets.get(required(parameters, TARGET), where + ": parameter target");
+        String remoteDir = required(parameters, REMOTE_DIR);
+        boolean recursive = bool(parameters, RECURSIVE);
+        Path archive = directory(parameters, ARCHIVE, source.resolve(".archive"));
+        Path failed = directory(parameters, FAILED, source.resolve(".failed"));
+        long stableFor = duration(parameters, STABLE_FOR, "1s");
+        String include = optional(parameters, INCLUDE);
+
+        checkSource(source);
+        for (Path dir : new Path[] { archive, failed }) {
+            if (recursive && dir.startsWith(source) && !source.relativize(dir).toString().startsWith(".")) {
+                throw new ConfigurationException(where + ": " + dir + " lies inside the recursive source " + source
+                        + " and would be picked up again; give it a name starting with '.' or move it out of the source");
+            }
+        }
+
+        String id = "ferry-delivery-" + (deliveries.size() + 1);
+        FtpsClient client = new FtpsClient(target, remoteDir.startsWith("/"));
+        TargetGate gate = gates.computeIfAbsent(target.name(), name -> bind("ferry-gate-" + name, new TargetGate(target, config.backoff())));
+        Delivery delivery = new Delivery(target, gate, client, repository(source), archive, failed, remoteDir);
+        bind(id, delivery);
+        bind(id + "-client", client);
+        deliveries.put(id, delivery);
+
+        parameters.put(SOURCE, source.toString());
+        parameters.put(DELIVERY, id);
+        parameters.put(FILE_OPTIONS, fileOptions(recursive, include, stableFor, "ferry-gate-" + target.name()));
+        parameters.put(FTPS_ENDPOINT, ftpsEndpoint(target, remoteDir, id + "-client"));
+        return RouteTemplateDefinition.Converter.DEFAULT_CONVERTER.apply(template, parameters);
+    }
+
+    private static String fileOptions(boolean recursive, String include, long stableFor, String gate) {
+        StringBuilder options = new StringBuilder()
+                // Ferry moves each file itself (archive or failed), so Camel must neither move nor remember it
+                .append("noop=true&idempotent=false")
+                .append("&recursive=").append(recursive)
+                .append("&sortBy=file:modified")
+                .append("&readLock=changed&readLockMarkerFile=false&readLockMinLength=0&readLockLoggingLevel=DEBUG")
+                .append("&readLockMinAge=").append(stableFor)
+                .append("&readLockCheckInterval=").append(Math.max(100, Math.min(stableFor, 1000)))
+                .append("&readLockTimeout=").append(Math.max(10_000, 3 * stableFor + 1000))
+                .append("&pollStrategy=#").append(gate);
+        if (include != null) {
+            options.append("&include=RAW(").append(globToRegex(include)).append(')');
+        }
+        return options.toString();
+    }
+
+    private static String ftpsEndpoint(Target target, String remoteDir, String client) {
+        // Camel treats every remote path as relative; an absolute one is made so by the client starting at "/"
+        String dir = remoteDir.replaceAll("^/+", "");
+        StringBuilder uri = new StringBuilder("ftps:").append(target.host()).append(':').append(target.port()).append('/').append(dir)
+                .append("?ftpClient=#").append(client)
+                .append("&passiveMode=true&binary=true&autoCreate=true")
+                // the route decides about retries; Camel must not reconnect behind its back
+                .append("&maximumReconnectAttempts=0&throwExceptionOnConnectFailed=true")
+                .append("&connectTimeout=").append(target.connectTimeout().toMillis())
+                .append("&soTimeout=").append(target.dataTimeout().toMillis())
+                .append("&timeout=").append(target.dataTimeout().toMillis());
+        if (target.uploadMode() == UploadMode.TEMP_RENAME) {
+            // a dot-name in the same directory, renamed without an existence check (RNTO replaces)
+            uri.append("&tempFileName=RAW(.${file:onlyname}.ferry-part)&fileExist=TryRename");
+        } else {
+            uri.append("&fileExist=Override");
+        }
+        return uri.toString();
+    }
+
+    private void checkSource(Path source) {
+        if (!Files.exists(source)) {
+            throw new ConfigurationException(where + ": source directory " + source + " does not exist; create it or fix the parameter source");
+        }
+        if (!Files.isDirectory(source)) {
+            throw new ConfigurationException(where + ": source " + source + " is not a directory");
+        }
+        if (!Files.isReadable(source) || !Files.isWritable(source) || !Files.isExecutable(source)) {
+            throw new ConfigurationException(where + ": source directory " + source
+                    + " must be readable and writable by the user Ferry runs as (files are moved out of it once delivered)");
+        }
+    }
+
+    private FileIdempotentRepository repository(Path source) {
+        return repositories.computeIfAbsent(source, dir -> {
+            File store = dir.resolve(".ferry").resolve("delivered").toFile();
+            store.getParentFile().mkdirs();
+            FileIdempotentRepository repository = new FileIdempotentRepository(store,
+                    LRUCacheFactory.newLRUCache(100_000));
+            repository.setMaxFileStoreSize(64L * 1024 * 1024);
+            try {
+                context.addService(repository, true, true);
+            } catch (Exception e) {
+                throw new ConfigurationException(where + ": cannot open the delivery record " + store + ": " + e.getMessage());
+            }
+            return repository;
+        });
+    }
+
+    private <T> T bind(String name, T bean) {
+        context.getRegistry().bind(name, bean);
+        return bean;
+    }
+
+    private String required(Map<String, Object> parameters, String name) {
+        String value = optional(parameters, name);
+        if (value == null) {
+            throw new ConfigurationException(where + ": parameter '" + name + "' is required");
+        }
+        return value;
+    }
+
+    private String optional(Map<String, Object> parameters, String name) {
+        Object raw = parameters.get(name);
+        if (raw == null) {
+            return null;
+        }
+        String value = context.resolvePropertyPlaceholders(raw.toString()).trim();
+        return value.isEmpty() ? null : value;
+    }
+
+    private boolean bool(Map<String, Object> parameters, String name) {
+        String value = optional(parameters, name);
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new ConfigurationException(where + ": parameter '" + name + "' must be true or false, not '" + value + "'");
+    }
+
+    private Path directory(Map<String, Object> parameters, String name, Path fallback) {
+        String value = optional(parameters, name);
+        return value == null ? fallback : Path.of(value).toAbsolutePath().normalize();
+    }
+
+    private long duration(Map<String, Object> parameters, String name, String fallback) {
+        String value = optional(parameters, name);
+        try {
+            long millis = TimeUtils.toMilliSeconds(value == null ? fallback : value);
+            if (millis < 0) {
+                throw new IllegalArgumentException("negative");
+            }
+            return millis;
+        } catch (RuntimeException e) {
+            throw new ConfigurationException(where + ": parameter '" + name + "' must be a duration such as 500ms, 1s or 2m, not '"
+                    + value + "'");
+        }
+    }
+
+    /** {@code *} and {@code ?} match within a name; everything else literally. Camel matches names case-insensitively. */
+    static String globToRegex(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> regex.append("[^/]*");
+                case '?' -> regex.append("[^/]");
+                default -> regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return regex.toString();
+    }
+}
