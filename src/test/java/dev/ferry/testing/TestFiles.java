@@ -1,0 +1,51 @@
+package dev.ferry.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Random file contents and byte-for-byte comparisons. */
+public final class TestFiles {
+
+    private TestFiles() {
+    }
+
+    public static Path random(Path file, long size, long seed) throws IOException {
+        Files.createDirectories(file.getParent());
+        Random random = new Random(seed);
+        byte[] buffer = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long left = size; left > 0;) {
+                random.nextBytes(buffer);
+                int n = (int) Math.min(buffer.length, left);
+                out.write(buffer, 0, n);
+                left -= n;
+            }
+        }
+        return file;
+    }
+
+    public static void assertSameBytes(Path expected, Path actual) throws IOException {
+        assertTrue(Files.isRegularFile(actual), actual + " does not exist");
+        assertEquals(Files.size(expected), Files.size(actual), "size of " + actual);
+        if (Files.size(expected) < 8 * 1024 * 1024) {
+            assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(actual), "bytes of " + actual);
+        } else {
+            assertEquals(-1L, Files.mismatch(expected, actual), "first differing byte of " + actual);
+        }
+    }
+
+    public static boolean sameBytes(Path expected, Path actual) {
+        try {
+            return Files.isRegularFile(actual) && Files.mismatch(expected, actual) == -1L;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

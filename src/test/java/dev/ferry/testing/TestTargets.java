@@ -1,0 +1,38 @@
+package dev.ferry.testing;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import dev.ferry.config.TargetConfig;
+import dev.ferry.ftps.Target;
+import io.quarkus.runtime.configuration.MemorySize;
+
+/** Targets for tests that drive the FTPS client without starting the application. */
+public final class TestTargets {
+
+    private TestTargets() {
+    }
+
+    public static Target target(int port, String username, String password, Path trustStore, String... tlsVersions) {
+        return Target.of("test", new TargetConfig() {
+            @Override public String host() { return "localhost"; }
+            @Override public int port() { return port; }
+            @Override public String username() { return username; }
+            @Override public Optional<Path> passwordFile() { return Optional.empty(); }
+            @Override public Optional<String> password() { return Optional.of(password); }
+            @Override public Optional<Path> trustStore() { return Optional.ofNullable(trustStore); }
+            @Override public Optional<String> trustStorePassword() { return Optional.empty(); }
+            @Override public List<String> tlsVersions() {
+                return tlsVersions.length == 0 ? List.of("TLSv1.2", "TLSv1.3") : List.of(tlsVersions);
+            }
+            @Override public Duration connectTimeout() { return Duration.ofSeconds(10); }
+            @Override public Duration dataTimeout() { return Duration.ofSeconds(20); }
+            @Override public PassiveAddress passiveAddress() { return PassiveAddress.AUTO; }
+            @Override public UploadMode uploadMode() { return UploadMode.TEMP_RENAME; }
+            @Override public MemorySize bufferSize() { return new MemorySize(BigInteger.valueOf(256 * 1024)); }
+        });
+    }
+}
