@@ -215,7 +215,7 @@ public class FtpsClient extends FTPSClient {
         long start = System.nanoTime();
         Socket socket = _openDataConnection_(command, remote);
         if (socket == null) {
-            return false;
+            throw new IOException(command + " " + remote + " refused by " + target.address() + ": " + getReplyString().trim());
         }
         SSLSocket data = (SSLSocket) socket;
         SSLSession session = data.getSession();

@@ -5,7 +5,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,14 +69,12 @@ public class RouteFileLoader {
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         parameters = new UploadParameters(context, targets, config);
         model.addRouteTemplateDefinitionConverter(FtpsUploadTemplate.TEMPLATE_ID, parameters);
-        Set<String> ids = new HashSet<>();
-        for (RouteDefinition route : model.getRouteDefinitions()) {
-            ids.add(route.getRouteId());
-        }
+        Map<String, String> ids = new HashMap<>();
         for (Path file : files) {
             String name = dir.relativize(file).toString();
             parameters.loading(name);
-            int before = model.getRouteDefinitions().size();
+            Set<RouteDefinition> before = Collections.newSetFromMap(new IdentityHashMap<>());
+            before.addAll(model.getRouteDefinitions());
             try {
                 Resource resource = ResourceHelper.resolveMandatoryResource(context, "file:" + file);
                 PluginHelper.getRoutesLoader(context).loadRoutes(resource);
@@ -83,7 +83,8 @@ public class RouteFileLoader {
             } catch (Exception e) {
                 throw new ConfigurationException(name + ": " + rootMessage(e));
             }
-            List<RouteDefinition> added = new ArrayList<>(model.getRouteDefinitions().subList(before, model.getRouteDefinitions().size()));
+            List<RouteDefinition> added = new ArrayList<>(model.getRouteDefinitions());
+            added.removeIf(before::contains);
             if (added.isEmpty()) {
                 throw new ConfigurationException(name + " defines no route: expected a list holding '- templatedRoute:' with"
                         + " routeTemplateRef: " + FtpsUploadTemplate.TEMPLATE_ID + ", a routeId and its parameters");
@@ -93,9 +94,10 @@ public class RouteFileLoader {
                     throw new ConfigurationException(name + ": route " + route.getRouteId() + " is not made from the template "
                             + FtpsUploadTemplate.TEMPLATE_ID + "; route files only instantiate it (templatedRoute)");
                 }
-                if (route.getRouteId() == null || !ids.add(route.getRouteId())) {
-                    throw new ConfigurationException(name + ": routeId '" + route.getRouteId() + "' is "
-                            + (route.getRouteId() == null ? "missing" : "already used by another route") + "; give each route its own routeId");
+                String other = ids.putIfAbsent(route.getRouteId(), name);
+                if (other != null) {
+                    throw new ConfigurationException(name + ": routeId '" + route.getRouteId() + "' is already used by " + other
+                            + "; give each route its own routeId");
                 }
             }
             LOG.info("Loaded {} route(s) from {}", added.size(), name);

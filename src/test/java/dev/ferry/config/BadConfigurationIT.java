@@ -1,0 +1,134 @@
+package dev.ferry.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.ferry.testing.FerryConfigDir;
+import dev.ferry.testing.FerryProcess;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Each bad configuration stops the packaged jar at start-up with one message naming the file and key at fault. */
+class BadConfigurationIT {
+
+    @TempDir
+    Path tmp;
+
+    private FerryConfigDir config;
+    private Path outbox;
+
+    @BeforeEach
+    void validStart() throws Exception {
+        config = new FerryConfigDir(tmp.resolve("cfg"));
+        outbox = Files.createDirectories(tmp.resolve("outbox"));
+    }
+
+    @Test
+    void missingHost() throws Exception {
+        config.property("ferry.targets.site.port", "2121").property("ferry.targets.site.username", "u")
+                .property("ferry.targets.site.password", "p")
+                .route("upload", outbox, "site", "/in");
+        assertFailsWith("ferry.targets.site.host");
+    }
+
+    @Test
+    void unknownTargetInRoute() throws Exception {
+        config.target("site", 2121, "u", "p").route("upload", outbox, "elsewhere", "/in");
+        assertFailsWith("routes/upload.yaml: parameter target: unknown target 'elsewhere'; configured targets: site");
+    }
+
+    @Test
+    void missingRequiredParameter() throws Exception {
+        config.target("site", 2121, "u", "p").routeFile("upload.yaml", """
+                - templatedRoute:
+                    routeTemplateRef: ftps-upload
+                    routeId: upload
+                    parameters:
+                      - name: source
+                        value: "%s"
+                      - name: target
+                        value: site
+                """.formatted(outbox));
+        assertFailsWith("routes/upload.yaml: Route template ftps-upload the following mandatory parameters must be provided: remoteDir");
+    }
+
+    @Test
+    void unknownParameter() throws Exception {
+        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in", "archiveDir", "/tmp/x");
+        assertFailsWith("routes/upload.yaml: parameter 'archiveDir' is not one of ftps-upload's");
+    }
+
+    @Test
+    void missingSourceDirectory() throws Exception {
+        config.target("site", 2121, "u", "p").route("upload", tmp.resolve("nowhere"), "site", "/in");
+        assertFailsWith("routes/upload.yaml: source directory " + tmp.resolve("nowhere") + " does not exist");
+    }
+
+    @Test
+    void unreadableSourceDirectory() throws Exception {
+        Path file = Files.writeString(tmp.resolve("plain-file"), "not a directory");
+        config.target("site", 2121, "u", "p").route("upload", file, "site", "/in");
+        assertFailsWith("routes/upload.yaml: source " + file + " is not a directory");
+    }
+
+    @Test
+    void malformedYaml() throws Exception {
+        config.target("site", 2121, "u", "p").routeFile("upload.yaml", "- templatedRoute:\n    routeTemplateRef: [ftps-upload\n  oops: :\n");
+        assertFailsWith("routes/upload.yaml: ");
+    }
+
+    @Test
+    void yamlThatIsNotAList() throws Exception {
+        config.target("site", 2121, "u", "p").routeFile("upload.yaml", "templatedRoute:\n  routeTemplateRef: ftps-upload\n");
+        assertFailsWith("routes/upload.yaml");
+    }
+
+    @Test
+    void passwordFileMissing() throws Exception {
+        config.target("site", 2121, "u", "p").property("ferry.targets.site.password-file", tmp.resolve("no-secret").toString())
+                .route("upload", outbox, "site", "/in");
+        assertFailsWith("ferry.targets.site.password-file: " + tmp.resolve("no-secret") + " does not exist");
+    }
+
+    @Test
+    void emptyRoutesDirectory() throws Exception {
+        config.target("site", 2121, "u", "p");
+        assertFailsWith("holds no .yaml route file");
+    }
+
+    @Test
+    void duplicateRouteIds() throws Exception {
+        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in");
+        config.routeFile("again.yaml", Files.readString(config.path().resolve("routes/upload.yaml")));
+        assertFailsWith("routes/upload.yaml: routeId 'upload' is already used by routes/again.yaml");
+    }
+
+    @Test
+    void noApplicationProperties() throws Exception {
+        Files.delete(config.path().resolve("application.properties"));
+        assertFailsWith("No application.properties in the config directory " + config.path());
+    }
+
+    @Test
+    void unknownKeyUnderFerry() throws Exception {
+        config.target("site", 2121, "u", "p").property("ferry.targets.site.pasword-file", "/tmp/x").route("upload", outbox, "site", "/in");
+        assertFailsWith("ferry.targets.site.pasword-file");
+    }
+
+    private void assertFailsWith(String message) throws Exception {
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            int exit = ferry.awaitExit(Duration.ofSeconds(60));
+            String log = ferry.log();
+            assertTrue(exit != 0, "exit code " + exit + "; log:\n" + log);
+            assertTrue(log.contains(message), "expected '" + message + "' in:\n" + log);
+            assertFalse(log.contains("\tat "), "a stack trace instead of one message:\n" + log);
+            assertFalse(log.contains("Started "), "routes started despite the bad configuration:\n" + log);
+        }
+    }
+}

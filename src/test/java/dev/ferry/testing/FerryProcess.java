@@ -1,0 +1,79 @@
+package dev.ferry.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The packaged jar run as an operator runs it: FERRY_CONFIG_DIR set, working directory the config directory. */
+public final class FerryProcess implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+
+    private final Process process;
+    private final Path log;
+
+    private FerryProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    public static FerryProcess start(FerryConfigDir config) throws IOException {
+        assertTrue(Files.exists(JAR), JAR + " is missing: these tests run after 'package' (./mvnw verify)");
+        Path log = Files.createTempFile(config.path().getParent(), "ferry-", ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(config.path().toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("FERRY_CONFIG_DIR", config.path().toString());
+        return new FerryProcess(builder.start(), log);
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    public void awaitLog(String fragment, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> log().contains(fragment) || !process.isAlive() && log().contains(fragment));
+    }
+
+    /** Waits for the process to end by itself (start-up failures) and returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("Ferry still running after " + timeout + "; log:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, as systemd stops it; returns the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(40, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+}
