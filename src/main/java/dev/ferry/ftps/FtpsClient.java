@@ -243,6 +243,23 @@ public class FtpsClient extends FTPSClient {
         return true;
     }
 
+    /**
+     * Renames the uploaded temporary file into place. Servers that refuse to rename over an existing file (Apache
+     * FtpServer, IIS) get the old file deleted first; vsftpd, ProFTPD and S3-backed servers replace it in one step.
+     */
+    @Override
+    public boolean rename(String from, String to) throws IOException {
+        if (super.rename(from, to)) {
+            return true;
+        }
+        String refusal = getReplyString().trim();
+        if (FTPReply.isNegativePermanent(getReplyCode()) && deleteFile(to) && super.rename(from, to)) {
+            LOG.debug("{} refused to rename over {} ({}); replaced it by delete and rename", target.address(), to, refusal);
+            return true;
+        }
+        throw new IOException("Cannot rename " + from + " to " + to + " on " + target.address() + ": " + refusal);
+    }
+
     /** The remote SIZE must equal the bytes sent; a mismatch fails the attempt. */
     private void verifySize(String remote, long sent) throws IOException {
         int code = sendCommand("SIZE", remote);

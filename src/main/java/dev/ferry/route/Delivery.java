@@ -36,6 +36,7 @@ public class Delivery {
 
     static final String ALREADY_DELIVERED = "ferryAlreadyDelivered";
     static final String PROPERTY = "ferryDelivery";
+    static final String RETRIES = "ferryRetries";
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd");
 
@@ -102,8 +103,7 @@ public class Delivery {
 
     /** The target could not be used at all: pause it, and leave the file for a later poll. */
     public void targetUnavailable(Exchange exchange) {
-        TargetUnavailableException cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class) == null ? null
-                : findCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        TargetUnavailableException cause = findCause(failure(exchange));
         if (cause != null) {
             gate.failed(cause);
         }
@@ -112,8 +112,14 @@ public class Delivery {
 
     /** Every attempt failed: move the file to the failed directory with a {@code .error} report beside it. */
     public void quarantine(Exchange exchange) throws IOException {
-        Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        int attempts = 1 + exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        Exception error = failure(exchange);
+        if (exchange.getContext().isStopping()) {
+            // redelivery was cut short by shutdown: the file is not at fault, so it waits for the next start
+            LOG.info("{} stays in {} for the next start (stopping while retrying: {})", relativePath(exchange), source(exchange).getParent(),
+                    describe(error));
+            return;
+        }
+        int attempts = 1 + exchange.getProperty(RETRIES, 0, Integer.class);
         Path source = source(exchange);
         Path moved = moveUnique(source, failedDir.resolve(relativePath(exchange)));
         String reply = reply(error);
@@ -129,7 +135,13 @@ public class Delivery {
     }
 
     static boolean isTargetProblem(Exchange exchange) {
-        return findCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)) != null;
+        return findCause(failure(exchange)) != null;
+    }
+
+    /** While the error handler chooses a policy the failure is still the exchange's exception; after, a property. */
+    private static Exception failure(Exchange exchange) {
+        Exception current = exchange.getException();
+        return current != null ? current : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     }
 
     private static TargetUnavailableException findCause(Throwable error) {
@@ -145,22 +157,28 @@ public class Delivery {
     static String reply(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof GenericFileOperationFailedException e && e.getCode() > 0) {
-                return (e.getCode() + " " + (e.getReason() == null ? "" : e.getReason().trim())).trim();
+                String reason = e.getReason() == null ? "" : e.getReason().trim();
+                return reason.startsWith(String.valueOf(e.getCode())) ? reason : (e.getCode() + " " + reason).trim();
             }
         }
         return null;
     }
 
-    /** The messages of the failure's chain, outermost first, without repeats. */
+    /** The messages of the failure's chain, outermost first, leaving out wrappers that only repeat their cause. */
     static String describe(Throwable error) {
-        Set<String> parts = new LinkedHashSet<>();
+        List<String> parts = new ArrayList<>();
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().trim();
-            if (parts.stream().noneMatch(p -> p.contains(message))) {
-                parts.add(message);
+            parts.add(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().trim());
+        }
+        Set<String> kept = new LinkedHashSet<>();
+        for (int i = 0; i < parts.size(); i++) {
+            String part = parts.get(i);
+            boolean repeatsCause = parts.subList(i + 1, parts.size()).stream().anyMatch(inner -> !inner.isEmpty() && part.contains(inner));
+            if (!repeatsCause) {
+                kept.add(part);
             }
         }
-        return String.join(" <- ", new ArrayList<>(parts));
+        return String.join(" <- ", kept);
     }
 
     private String key(Exchange exchange) {

@@ -6,6 +6,9 @@ import jakarta.inject.Inject;
 import dev.ferry.config.FerryConfig;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.OnExceptionDefinition;
+import org.apache.camel.model.RedeliveryPolicyDefinition;
+import org.apache.camel.model.RouteConfigurationDefinition;
 
 /**
  * The one place retry policy lives, shared by every {@code ftps-upload} route: a target that cannot be used pauses
@@ -23,23 +26,27 @@ public class FailureHandling extends RouteConfigurationBuilder {
     public void configuration() {
         FerryConfig.Retry retry = config.retry();
 
-        routeConfiguration(CONFIGURATION_ID)
-                // connection refused, TLS handshake failed, login refused: not the file's fault, so no attempt is spent
-                .onException(Exception.class).onWhen(Delivery::isTargetProblem)
-                    .handled(true)
-                    .process(exchange -> Delivery.of(exchange).targetUnavailable(exchange))
-                .end()
-                .onException(Exception.class)
-                    .maximumRedeliveries(retry.attempts() - 1)
-                    .redeliveryDelay(retry.initialDelay().toMillis())
-                    .useExponentialBackOff()
-                    .backOffMultiplier(retry.multiplier())
-                    .maximumRedeliveryDelay(retry.maxDelay().toMillis())
-                    .retryAttemptedLogLevel(LoggingLevel.WARN)
-                    .logRetryStackTrace(false)
-                    .logExhausted(false)
-                    .handled(true)
-                    .process(exchange -> Delivery.of(exchange).quarantine(exchange))
-                .end();
+        RouteConfigurationDefinition configuration = routeConfiguration(CONFIGURATION_ID);
+        // connection refused, TLS handshake failed, login refused: not the file's fault, so no attempt is spent
+        configuration.onException(Exception.class).onWhen(Delivery::isTargetProblem)
+                .handled(true)
+                .process(exchange -> Delivery.of(exchange).targetUnavailable(exchange));
+
+        OnExceptionDefinition fileFailure = configuration.onException(Exception.class);
+        fileFailure.setRedeliveryPolicyType(new RedeliveryPolicyDefinition()
+                .maximumRedeliveries(retry.attempts() - 1)
+                .redeliveryDelay(retry.initialDelay().toMillis())
+                .useExponentialBackOff()
+                .backOffMultiplier(retry.multiplier())
+                .maximumRedeliveryDelay(retry.maxDelay().toMillis())
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logRetryStackTrace(false)
+                .logStackTrace(false)
+                .logExhausted(false)
+                // on shutdown, stop waiting to retry: the file stays in its source for the next start
+                .allowRedeliveryWhileStopping(false));
+        fileFailure.onRedelivery(exchange -> exchange.setProperty(Delivery.RETRIES, 1 + exchange.getProperty(Delivery.RETRIES, 0, Integer.class)))
+                .handled(true)
+                .process(exchange -> Delivery.of(exchange).quarantine(exchange));
     }
 }

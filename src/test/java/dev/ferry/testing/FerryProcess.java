@@ -70,10 +70,17 @@ public final class FerryProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Stops the process if needed and keeps its log under target/it-logs for whoever reads a failed build. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             stop();
+        }
+        try {
+            Path kept = Files.createDirectories(Path.of("target", "it-logs")).resolve(log.getFileName());
+            Files.copy(log, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // the test's own assertions matter more than a copy of the log
         }
     }
 }
