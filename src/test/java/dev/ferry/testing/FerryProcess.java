@@ -26,13 +26,25 @@ public final class FerryProcess implements AutoCloseable {
     }
 
     public static FerryProcess start(FerryConfigDir config) throws IOException {
+        return start(config.path(), config.path(), List.of());
+    }
+
+    /**
+     * @param workingDirectory where the process runs
+     * @param configDir        FERRY_CONFIG_DIR, or {@code null} to leave it unset (the working directory is used)
+     */
+    public static FerryProcess start(Path workingDirectory, Path configDir, List<String> jvmOptions) throws IOException {
         assertTrue(Files.exists(JAR), JAR + " is missing: these tests run after 'package' (./mvnw verify)");
-        Path log = Files.createTempFile(config.path().getParent(), "ferry-", ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(config.path().toFile())
+        Path log = Files.createTempFile(workingDirectory.getParent(), "ferry-", ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("FERRY_CONFIG_DIR", config.path().toString());
+        builder.environment().remove("FERRY_CONFIG_DIR");
+        if (configDir != null) {
+            builder.environment().put("FERRY_CONFIG_DIR", configDir.toString());
+        }
         return new FerryProcess(builder.start(), log);
     }
 

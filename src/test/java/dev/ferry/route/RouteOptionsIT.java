@@ -1,0 +1,110 @@
+package dev.ferry.route;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import dev.ferry.demo.EmbeddedFtpsServer;
+import dev.ferry.demo.TestCertificates;
+import dev.ferry.testing.Certificates;
+import dev.ferry.testing.FerryConfigDir;
+import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.TestFiles;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Route parameters and target options that change what is picked up and how it is written. */
+class RouteOptionsIT {
+
+    private static final Duration DELIVERY = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    private EmbeddedFtpsServer server;
+    private FerryConfigDir config;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
+                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD).start();
+        config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", server.port(), "ferry", "secret");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void recursiveKeepsRelativePathsAndIncludeFiltersByName() throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("spool"));
+        Path archive = Path.of(tmp.resolve("kept").toString());
+        config.route("upload-spool", source, "transfer", "/in", "recursive", "true", "include", "*.csv", "archive", archive.toString());
+        Path nested = TestFiles.random(source.resolve("2026/eu/sales.csv"), 5000, 1);
+        Path top = TestFiles.random(source.resolve("top.csv"), 10, 2);
+        Path ignored = TestFiles.random(source.resolve("2026/notes.txt"), 10, 3);
+        Path hidden = TestFiles.random(source.resolve(".partial.csv"), 10, 4);
+        List<byte[]> contents = List.of(Files.readAllBytes(nested), Files.readAllBytes(top));
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            Path day = archive.resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+            await().atMost(DELIVERY).until(() -> Files.exists(day.resolve("2026/eu/sales.csv")) && Files.exists(day.resolve("top.csv")));
+            assertEquals(-1, Files.mismatch(day.resolve("2026/eu/sales.csv"), tmp.resolve("server/in/2026/eu/sales.csv")));
+            assertTrue(java.util.Arrays.equals(contents.get(0), Files.readAllBytes(tmp.resolve("server/in/2026/eu/sales.csv"))));
+            assertTrue(java.util.Arrays.equals(contents.get(1), Files.readAllBytes(tmp.resolve("server/in/top.csv"))));
+            assertTrue(Files.exists(ignored), "a file not matching include was moved");
+            assertTrue(Files.exists(hidden), "a hidden file was picked up");
+            assertFalse(Files.exists(tmp.resolve("server/in/2026/notes.txt")));
+            assertEquals(2, server.sessions().stores());
+        }
+    }
+
+    @Test
+    void directModeWritesTheFinalNameOnly() throws Exception {
+        Path outbox = Files.createDirectories(tmp.resolve("outbox"));
+        config.property("ferry.targets.transfer.upload-mode", "direct").route("upload", outbox, "transfer", "in");
+        Path file = TestFiles.random(tmp.resolve("src/direct.bin"), 2_000_000, 5);
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            Files.copy(file, outbox.resolve("direct.bin"));
+            await().atMost(DELIVERY).until(() -> Files.exists(outbox.resolve(".archive")) && !Files.exists(outbox.resolve("direct.bin")));
+            TestFiles.assertSameBytes(file, tmp.resolve("server/in/direct.bin"));
+            assertFalse(ferry.log().contains(".ferry-part"), "direct mode used a temporary name:\n" + ferry.log());
+            try (var names = Files.list(tmp.resolve("server/in"))) {
+                assertEquals(List.of("direct.bin"), names.map(p -> p.getFileName().toString()).toList());
+            }
+        }
+    }
+
+    @Test
+    void theRepositoryDemoConfigurationRunsAsTheReadmeSays() throws Exception {
+        server.close();
+        Path work = Files.createDirectories(tmp.resolve("checkout"));
+        Files.copy(Path.of("application.properties"), work.resolve("application.properties"));
+        Files.createDirectories(work.resolve("routes"));
+        try (var routes = Files.list(Path.of("routes"))) {
+            for (Path route : routes.toList()) {
+                Files.copy(route, work.resolve("routes").resolve(route.getFileName()));
+            }
+        }
+        try (FerryProcess ferry = FerryProcess.start(work, null, List.of("-Dquarkus.profile=demo", "-Dquarkus.http.port=0"))) {
+            ferry.awaitLog("Started upload-outbox", DELIVERY);
+            Path file = TestFiles.random(tmp.resolve("src/hello.txt"), 321, 6);
+            Files.copy(file, work.resolve("demo/outbox/hello.txt"));
+            Path day = work.resolve("demo/outbox/.archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+            await().atMost(DELIVERY).until(() -> Files.exists(day.resolve("hello.txt")));
+            TestFiles.assertSameBytes(file, work.resolve("demo/server/incoming/hello.txt"));
+            assertTrue(ferry.log().contains("Uploaded hello.txt (321 bytes) to localhost:/incoming"), ferry.log());
+            assertTrue(ferry.log().contains("TLS session resumed"), ferry.log());
+        }
+    }
+}
