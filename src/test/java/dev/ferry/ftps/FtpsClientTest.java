@@ -75,17 +75,8 @@ class FtpsClientTest {
     @ValueSource(strings = { "TLSv1.2", "TLSv1.3" })
     void commonsNetAsShippedIsRefusedWith522(String tls) throws Exception {
         server = start(true, tls);
-        TrustManager[] trust = TrustStores.trustManagers(Certificates.localhost().caPem(), null);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust, null);
-        FTPSClient stock = new FTPSClient(false, context);
-        stock.connect("localhost", server.port());
+        FTPSClient stock = stockClient();
         try {
-            assertTrue(stock.login("ferry", "secret"));
-            stock.execPBSZ(0);
-            stock.execPROT("P");
-            stock.enterLocalPassiveMode();
-            stock.setFileType(FTP.BINARY_FILE_TYPE);
             boolean stored;
             try (InputStream in = InputStream.nullInputStream()) {
                 stored = stock.storeFile("stock.txt", in);
@@ -104,16 +95,8 @@ class FtpsClientTest {
     @Test
     void withoutTheRequirementAFullHandshakeIsCountedButAccepted() throws Exception {
         server = start(false, "TLSv1.2");
-        TrustManager[] trust = TrustStores.trustManagers(Certificates.localhost().caPem(), null);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust, null);
-        FTPSClient stock = new FTPSClient(false, context);
-        stock.connect("localhost", server.port());
+        FTPSClient stock = stockClient();
         try {
-            assertTrue(stock.login("ferry", "secret"));
-            stock.execPBSZ(0);
-            stock.execPROT("P");
-            stock.enterLocalPassiveMode();
             try (InputStream in = InputStream.nullInputStream()) {
                 assertTrue(stock.storeFile("stock.txt", in), stock.getReplyString());
             }
@@ -155,6 +138,21 @@ class FtpsClientTest {
         } finally {
             client.disconnect();
         }
+    }
+
+    /** Commons Net as shipped, with proper trust, logged in and ready to transfer. */
+    private FTPSClient stockClient() throws Exception {
+        TrustManager[] trust = TrustStores.trustManagers(Certificates.localhost().caPem(), null);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust, null);
+        FTPSClient stock = new FTPSClient(false, context);
+        stock.connect("localhost", server.port());
+        assertTrue(stock.login("ferry", "secret"));
+        stock.execPBSZ(0);
+        stock.execPROT("P");
+        stock.enterLocalPassiveMode();
+        stock.setFileType(FTP.BINARY_FILE_TYPE);
+        return stock;
     }
 
     private EmbeddedFtpsServer start(boolean requireReuse, String tls) throws Exception {
