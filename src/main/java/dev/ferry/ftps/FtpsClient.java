@@ -1,8 +1,12 @@
 package dev.ferry.ftps;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,6 +15,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,9 +63,12 @@ public class FtpsClient extends FTPSClient {
 
     private final Target target;
     private final boolean fromRoot;
-    private final SSLContext sslContext;
     private final String[] protocols;
+    private SSLContext sslContext;
     private SSLSession controlSession;
+    private int ticketsAtLastTransfer = -1;
+    private boolean renewBeforeNextTransfer;
+    private boolean renewalLogged;
     private volatile TransferReport lastTransfer;
     private boolean sizeUnsupportedLogged;
 
@@ -109,6 +117,8 @@ public class FtpsClient extends FTPSClient {
     @Override
     public void connect(String hostname, int port) throws IOException {
         controlSession = null;
+        ticketsAtLastTransfer = -1;
+        renewBeforeNextTransfer = false;
         try {
             super.connect(hostname, port);
             controlSession = ((SSLSocket) _socket_).getSession();
@@ -123,6 +133,26 @@ public class FtpsClient extends FTPSClient {
             closeQuietly();
             throw new TargetUnavailableException("Cannot connect to " + target.address() + ": " + e, e);
         }
+    }
+
+    /**
+     * Negotiates TLS on the control connection with a new {@link SSLContext} each time: a fresh client session cache
+     * makes every control connection a full handshake, whose session (and, on TLS 1.3, whose tickets) the data
+     * connections then resume, even after a renewal.
+     */
+    @Override
+    protected void sslNegotiation() throws IOException {
+        sslContext = newContext(target);
+        SSLSocket socket = (SSLSocket) sslContext.getSocketFactory().createSocket(_socket_, _hostname_, _socket_.getPort(), true);
+        socket.setUseClientMode(true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setProtocols(protocols);
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        _socket_ = socket;
+        _controlInput_ = new BufferedReader(new InputStreamReader(socket.getInputStream(), getControlEncoding()));
+        _controlOutput_ = new BufferedWriter(new OutputStreamWriter(socket.getOutputStream(), getControlEncoding()));
     }
 
     /** Uses the target's own credentials; Camel's URI carries none, so a password never appears in one. */
@@ -175,6 +205,7 @@ public class FtpsClient extends FTPSClient {
         if (controlSession == null) {
             throw new IOException("Not connected to " + target.address());
         }
+        renewIfTicketsRanOut();
         InetSocketAddress endpoint = passiveEndpoint();
         if (endpoint == null) {
             return null;
@@ -206,7 +237,65 @@ public class FtpsClient extends FTPSClient {
             data.close();
             throw new IOException("TLS handshake on the data connection for " + command + " failed: " + e.getMessage(), e);
         }
+        if (isTls13() && !resumedFromControl(data.getSession())) {
+            // the server will most likely refuse it; whatever comes next starts on a fresh control connection
+            renewBeforeNextTransfer = true;
+        }
         return data;
+    }
+
+    /**
+     * On TLS 1.3 every data connection resumes with a session ticket, and the JDK uses each ticket once. vsftpd sends
+     * a new ticket on every data connection; ProFTPD 1.3.8 sends tickets only after a full handshake, so its control
+     * connection runs out. When the client's session cache shrank since the previous data connection (a ticket was
+     * used and none came back), the control connection is renewed, keeping the working directory, before the next.
+     */
+    private void renewIfTicketsRanOut() throws IOException {
+        if (!isTls13()) {
+            return;
+        }
+        int tickets = Collections.list(sslContext.getClientSessionContext().getIds()).size();
+        boolean ranOut = ticketsAtLastTransfer >= 0 && tickets < ticketsAtLastTransfer;
+        if (ranOut || renewBeforeNextTransfer) {
+            String reason = renewBeforeNextTransfer ? "its last data connection could not resume the TLS 1.3 session"
+                    : "it sent no new TLS 1.3 session ticket on the last data connection";
+            if (!renewalLogged) {
+                renewalLogged = true;
+                LOG.info("{}: {}, and each ticket resumes one data connection only; renewing the control connection whenever "
+                        + "tickets run out (once per file with ProFTPD on TLS 1.3)", target.address(), reason);
+            } else {
+                LOG.debug("{}: renewing the control connection: {}", target.address(), reason);
+            }
+            renewControlConnection();
+            tickets = Collections.list(sslContext.getClientSessionContext().getIds()).size();
+        }
+        ticketsAtLastTransfer = tickets;
+    }
+
+    private void renewControlConnection() throws IOException {
+        String directory = printWorkingDirectory();
+        try {
+            logout();
+        } catch (IOException ignored) {
+            // the old connection is being replaced either way
+        }
+        disconnect();
+        connect(target.host(), target.port());
+        if (!login(target.username(), null)) {
+            throw new IOException("Login to " + target.address() + " failed while renewing the control connection: " + getReplyString().trim());
+        }
+        execPBSZ(0);
+        execPROT("P");
+        setFileType(BINARY_FILE_TYPE);
+        enterLocalPassiveMode();
+        if (directory != null && !changeWorkingDirectory(directory)) {
+            throw new IOException("Cannot return to " + directory + " on " + target.address() + " after renewing the control connection: "
+                    + getReplyString().trim());
+        }
+    }
+
+    private boolean isTls13() {
+        return controlSession != null && "TLSv1.3".equals(controlSession.getProtocol());
     }
 
     /** STOR only (APPE is never used): streams the file, then checks the remote SIZE before Camel renames it. */
@@ -258,6 +347,16 @@ public class FtpsClient extends FTPSClient {
             return true;
         }
         throw new IOException("Cannot rename " + from + " to " + to + " on " + target.address() + ": " + refusal);
+    }
+
+    @Override
+    public boolean completePendingCommand() throws IOException {
+        boolean completed = super.completePendingCommand();
+        if (completed) {
+            // the server took the data connection, resumed or not: nothing to renew on its account
+            renewBeforeNextTransfer = false;
+        }
+        return completed;
     }
 
     /** The remote SIZE must equal the bytes sent; a mismatch fails the attempt. */

@@ -12,7 +12,7 @@ import java.util.UUID;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
-import dev.ferry.testing.Vsftpd;
+import dev.ferry.testing.RealFtpServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,7 +31,7 @@ class VsftpdIT {
     @ValueSource(strings = { "TLSv1.2", "TLSv1.3" })
     void deliversEveryFileOverResumedSessions(String tls) throws Exception {
         String remoteDir = "/it-" + UUID.randomUUID() + "/incoming";
-        Path landed = Vsftpd.HOME.resolve(remoteDir.substring(1));
+        Path landed = RealFtpServer.HOME.resolve(remoteDir.substring(1));
         Path outbox = Files.createDirectories(tmp.resolve("outbox"));
         Path staging = Files.createDirectories(tmp.resolve("staging"));
         long[] sizes = { 0, 1, 4096, 1024 * 1024, 5 * 1024 * 1024 + 3 };
@@ -39,8 +39,8 @@ class VsftpdIT {
         for (int i = 0; i < 12; i++) {
             files.add(TestFiles.random(staging.resolve(String.format(i % 2 == 0 ? "report %02d.csv" : "ünïcødé-%02d.bin", i)), sizes[i % sizes.length], i));
         }
-        try (Vsftpd vsftpd = Vsftpd.start(Files.createDirectories(tmp.resolve("vsftpd")), tls)) {
-            FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg")).target("vsftpd", vsftpd.port(), Vsftpd.USER, Vsftpd.PASSWORD)
+        try (RealFtpServer vsftpd = RealFtpServer.start(RealFtpServer.Kind.VSFTPD, tmp.resolve("vsftpd"), tls)) {
+            FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg")).target("vsftpd", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
                     .route("upload", outbox, "vsftpd", remoteDir);
             try (FerryProcess ferry = FerryProcess.start(config)) {
                 for (Path file : files) {
@@ -55,7 +55,7 @@ class VsftpdIT {
                 assertTrue(ferry.log().contains("TLS session resumed (" + tls + ")"), ferry.log());
                 assertFalse(ferry.log().contains("NOT resumed"), ferry.log());
             }
-            String log = vsftpd.log();
+            String log = vsftpd.tlsLog();
             assertFalse(log.contains("session reuse required"), "vsftpd refused a data connection:\n" + log);
             assertTrue(log.contains("OK UPLOAD"), log);
         } finally {
