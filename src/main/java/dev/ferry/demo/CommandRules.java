@@ -1,0 +1,67 @@
+package dev.ferry.demo;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.ftpserver.ftplet.DefaultFtpReply;
+import org.apache.ftpserver.ftplet.DefaultFtplet;
+import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.ftplet.FtpRequest;
+import org.apache.ftpserver.ftplet.FtpSession;
+import org.apache.ftpserver.ftplet.FtpletResult;
+
+/**
+ * Server behaviour the tests switch on: directories where writes are refused the way vsftpd refuses them, no EPSV
+ * (so clients must use PASV), no PROT P; and a record of every command a client sent.
+ */
+final class CommandRules extends DefaultFtplet {
+
+    private static final Set<String> WRITES = Set.of("STOR", "APPE", "STOU", "MKD", "RNTO", "DELE");
+
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private volatile List<String> readOnly = List.of();
+    private volatile boolean refuseEpsv;
+    private volatile boolean refuseProtP;
+
+    void readOnly(List<String> directories) {
+        this.readOnly = directories;
+    }
+
+    void refuseEpsv(boolean refuse) {
+        this.refuseEpsv = refuse;
+    }
+
+    void refuseProtP(boolean refuse) {
+        this.refuseProtP = refuse;
+    }
+
+    Set<String> seen() {
+        return Set.copyOf(seen);
+    }
+
+    @Override
+    public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException {
+        String command = request.getCommand().toUpperCase();
+        seen.add(command);
+        if (refuseEpsv && command.equals("EPSV")) {
+            session.write(new DefaultFtpReply(502, "EPSV not implemented."));
+            return FtpletResult.SKIP;
+        }
+        if (refuseProtP && command.equals("PROT")) {
+            session.write(new DefaultFtpReply(536, "Requested PROT level not supported by mechanism."));
+            return FtpletResult.SKIP;
+        }
+        if (WRITES.contains(command) && request.hasArgument() && isReadOnly(session, request.getArgument())) {
+            session.write(new DefaultFtpReply(553, "Could not create file."));
+            return FtpletResult.SKIP;
+        }
+        return FtpletResult.DEFAULT;
+    }
+
+    private boolean isReadOnly(FtpSession session, String argument) throws FtpException {
+        String path = argument.startsWith("/") ? argument
+                : session.getFileSystemView().getWorkingDirectory().getAbsolutePath().replaceAll("/$", "") + "/" + argument;
+        return readOnly.stream().anyMatch(directory -> path.startsWith(directory + "/"));
+    }
+}
