@@ -44,6 +44,8 @@ public final class SessionReuseEnforcer {
     static final String REFUSAL = "Data connection must use cached TLS session";
     private static final ThreadLocal<SSLSession> CONTROL = new ThreadLocal<>();
     private static final ThreadLocal<Boolean> REFUSED = new ThreadLocal<>();
+    private final AtomicInteger refuseNext = new AtomicInteger();
+    private volatile boolean dropAfterRefusal;
 
     private final boolean enforce;
     private final AtomicInteger resumed = new AtomicInteger();
@@ -75,10 +77,19 @@ public final class SessionReuseEnforcer {
         return stores.get();
     }
 
+    /**
+     * Refuses the next {@code count} data connections as if they had not resumed (what a server whose session cache
+     * was lost does), and with {@code dropControl} then closes the control connection, as vsftpd does.
+     */
+    public void refuseNext(int count, boolean dropControl) {
+        this.dropAfterRefusal = dropControl;
+        refuseNext.set(count);
+    }
+
     /** Called on the command's thread once a data connection's handshake is done; false refuses it. */
     boolean dataConnection(boolean wasResumed) {
         (wasResumed ? resumed : notResumed).incrementAndGet();
-        if (!wasResumed && enforce) {
+        if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0 || !wasResumed && enforce) {
             REFUSED.set(Boolean.TRUE);
             return false;
         }
@@ -170,7 +181,7 @@ public final class SessionReuseEnforcer {
     }
 
     /** Runs a transfer command with its control session at hand, and turns a refused data connection into a 522. */
-    private static final class Transfer implements Command {
+    private final class Transfer implements Command {
         private final Command command;
         private final AtomicInteger counter;
 
@@ -201,7 +212,7 @@ public final class SessionReuseEnforcer {
     }
 
     /** The transfer commands answer any failed data connection with 425; a refusal for no reuse says so. */
-    private static final class RefusalReplies extends FtpIoSession {
+    private final class RefusalReplies extends FtpIoSession {
         RefusalReplies(FtpIoSession session, FtpServerContext context) {
             super(session, context);
         }
@@ -210,7 +221,11 @@ public final class SessionReuseEnforcer {
         public org.apache.mina.core.future.WriteFuture write(Object message) {
             if (message instanceof FtpReply reply && reply.getCode() == FtpReply.REPLY_425_CANT_OPEN_DATA_CONNECTION
                     && Boolean.TRUE.equals(REFUSED.get())) {
-                return super.write(new DefaultFtpReply(522, REFUSAL));
+                org.apache.mina.core.future.WriteFuture written = super.write(new DefaultFtpReply(522, REFUSAL));
+                if (dropAfterRefusal) {
+                    closeOnFlush();
+                }
+                return written;
             }
             return super.write(message);
         }

@@ -28,12 +28,21 @@ public final class TestCertificates {
         this.dir = dir;
     }
 
+    /** A CA of its own and a server certificate for localhost that expired days ago. */
+    public static TestCertificates expired(Path dir) throws IOException {
+        TestCertificates certificates = new TestCertificates(dir);
+        if (!Files.exists(certificates.serverKeyStore())) {
+            certificates.generate("CN=localhost", "dns:localhost,ip:127.0.0.1", 3650, "-10d", 2);
+        }
+        return certificates;
+    }
+
     /** Creates them in {@code dir} unless they are already there. */
     public static TestCertificates in(Path dir, String... subjectAltNames) throws IOException {
         TestCertificates certificates = new TestCertificates(dir);
         if (!Files.exists(certificates.serverKeyStore()) || !Files.exists(certificates.caPem()) || !Files.exists(certificates.serverKeyPem())) {
             certificates.generate("CN=localhost", subjectAltNames.length == 0 ? "dns:localhost,ip:127.0.0.1" : String.join(",", subjectAltNames),
-                    3650);
+                    3650, null, 3650);
         }
         return certificates;
     }
@@ -55,7 +64,7 @@ public final class TestCertificates {
         return dir.resolve("server.key");
     }
 
-    private void generate(String subject, String san, int days) throws IOException {
+    private void generate(String subject, String san, int days, String serverStart, int serverDays) throws IOException {
         Files.createDirectories(dir);
         Path ca = dir.resolve("ca.p12");
         Path request = dir.resolve("server.csr");
@@ -68,8 +77,13 @@ public final class TestCertificates {
         keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", subject,
                 "-validity", String.valueOf(days), "-keystore", serverKeyStore().toString());
         keytool("-certreq", "-alias", "server", "-keystore", serverKeyStore().toString(), "-file", request.toString());
-        keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile", request.toString(),
-                "-outfile", serverPem().toString(), "-validity", String.valueOf(days), "-ext", "SAN=" + san, "-ext", "EKU=serverAuth");
+        List<String> gencert = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile",
+                request.toString(), "-outfile", serverPem().toString(), "-validity", String.valueOf(serverDays), "-ext", "SAN=" + san,
+                "-ext", "EKU=serverAuth"));
+        if (serverStart != null) {
+            gencert.addAll(List.of("-startdate", serverStart));
+        }
+        keytool(gencert.toArray(String[]::new));
         keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem().toString(), "-keystore", serverKeyStore().toString());
         keytool("-importcert", "-noprompt", "-alias", "server", "-file", serverPem().toString(), "-keystore", serverKeyStore().toString());
         Files.deleteIfExists(request);

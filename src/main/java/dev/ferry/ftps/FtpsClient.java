@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * Camel leaves to the client: trust and host-name checks on both connections, passive data connections with the
  * target's address policy, the upload itself, and a SIZE check before the file is renamed into place.
  */
-public class FtpsClient extends FTPSClient {
+public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FtpsClient.class);
 
@@ -304,7 +304,9 @@ public class FtpsClient extends FTPSClient {
         long start = System.nanoTime();
         Socket socket = _openDataConnection_(command, remote);
         if (socket == null) {
-            throw new IOException(command + " " + remote + " refused by " + target.address() + ": " + getReplyString().trim());
+            String reply = getReplyString().trim();
+            throw new IOException(command + " " + remote + " refused by " + target.address() + ": " + reply
+                    + ReuseRefusal.explain(reply, controlSession.getProtocol(), false));
         }
         SSLSocket data = (SSLSocket) socket;
         SSLSession session = data.getSession();
@@ -320,12 +322,15 @@ public class FtpsClient extends FTPSClient {
             out.flush();
             finishUpload(data);
         } catch (IOException e) {
+            String reply = serverReplyAfterFailure();
             throw new IOException("Upload of " + remote + " to " + target.address() + " failed after " + bytes + " bytes: "
-                    + e.getMessage() + serverReplyAfterFailure() + resumptionNote(session, resumed), e);
+                    + e.getMessage() + (reply.isEmpty() ? "" : "; server replied: " + reply) + resumptionNote(session, resumed)
+                    + ReuseRefusal.explain(reply, session.getProtocol(), resumed), e);
         }
         if (!completePendingCommand()) {
-            throw new IOException("Upload of " + remote + " to " + target.address() + " refused: " + getReplyString().trim()
-                    + resumptionNote(session, resumed));
+            String reply = getReplyString().trim();
+            throw new IOException("Upload of " + remote + " to " + target.address() + " refused: " + reply + resumptionNote(session, resumed)
+                    + ReuseRefusal.explain(reply, session.getProtocol(), resumed));
         }
         verifySize(remote, bytes);
         lastTransfer = new TransferReport(remote, bytes, (System.nanoTime() - start) / 1_000_000, resumed, session.getProtocol());
@@ -411,7 +416,7 @@ public class FtpsClient extends FTPSClient {
                 setSoTimeout(DRAIN_MILLIS);
                 getReply();
                 setSoTimeout(millis(target.dataTimeout()));
-                return "; server replied: " + getReplyString().trim();
+                return getReplyString().trim();
             }
         } catch (IOException ignored) {
             // the server dropped the control connection (vsftpd does after refusing a data connection)
@@ -421,7 +426,7 @@ public class FtpsClient extends FTPSClient {
 
     private String resumptionNote(SSLSession session, boolean resumed) {
         return " [data connection: " + session.getProtocol() + ", " + (resumed ? "TLS session resumed" : "TLS session NOT resumed")
-                + ", resumption offered]";
+                + "]";
     }
 
     /**
@@ -500,6 +505,14 @@ public class FtpsClient extends FTPSClient {
                     + " have no TLS version in common; Ferry refuses anything older than TLS 1.2.";
         }
         return base;
+    }
+
+    /** Disconnects, if connected. */
+    @Override
+    public void close() throws IOException {
+        if (isConnected()) {
+            disconnect();
+        }
     }
 
     private void closeQuietly() {

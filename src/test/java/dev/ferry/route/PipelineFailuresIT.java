@@ -115,6 +115,26 @@ class PipelineFailuresIT {
     }
 
     @Test
+    void refusedDataConnectionIsExplainedAndAfterTheDroppedControlConnectionFerryGoesOn() throws Exception {
+        server = server(0, true);
+        config.target("transfer", server.port(), "ferry", "secret").route("upload", outbox, "transfer", "/in");
+        // as vsftpd does after a data connection without reuse: 522, then the control connection is closed
+        server.sessions().refuseNext(1, true);
+        Path file = TestFiles.random(tmp.resolve("src/refused.csv"), 70_000, 21);
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            copy(file, outbox);
+            await().atMost(DELIVERY).until(() -> Files.exists(archiveDir().resolve("refused.csv")));
+            TestFiles.assertSameBytes(file, remote.resolve("refused.csv"));
+            String log = ferry.log();
+            assertTrue(log.contains("522 Data connection must use cached TLS session"), log);
+            assertTrue(log.contains("requires every data connection to resume the control connection's TLS session"), log);
+            assertTrue(log.contains("offered to resume its TLSv1.3 session"), log);
+            assertTrue(failed().isEmpty());
+            assertEquals(2, server.sessions().stores(), "one refused upload, one that went through");
+        }
+    }
+
+    @Test
     void restartSendsNothingAgainButAChangedFileWithTheSameNameIsSent() throws Exception {
         server = server(0, true);
         config.target("transfer", server.port(), "ferry", "secret").route("upload", outbox, "transfer", "/in");

@@ -29,6 +29,8 @@ public final class RealFtpServer implements AutoCloseable {
         VSFTPD, PROFTPD, PURE_FTPD
     }
 
+    /** A TLS version argument for a server that offers only TLS 1.0 and 1.1. */
+    public static final String LEGACY = "TLSv1.0-1.1";
     public static final String USER = "ferrytest";
     public static final String PASSWORD = "Ft-7b1d!pass";
     public static final Path HOME = Path.of("/home", USER);
@@ -52,13 +54,16 @@ public final class RealFtpServer implements AutoCloseable {
         Files.createDirectories(dir);
         int port = freePort();
         int passive = freeRange(PASSIVE_PORTS);
+        // LEGACY: TLS 1.0 and 1.1 only, which OpenSSL 3 allows at security level 0
+        boolean legacy = LEGACY.equals(tlsVersion);
         Path openssl = Files.writeString(dir.resolve("openssl.cnf"), String.join("\n", List.of(
                 "openssl_conf = default_conf", "[default_conf]", "ssl_conf = ssl_sect", "[ssl_sect]", "system_default = sys", "[sys]",
-                "MinProtocol = " + tlsVersion, "MaxProtocol = " + tlsVersion, "")), StandardCharsets.UTF_8);
+                "MinProtocol = " + (legacy ? "TLSv1" : tlsVersion), "MaxProtocol = " + (legacy ? "TLSv1.1" : tlsVersion),
+                legacy ? "CipherString = DEFAULT@SECLEVEL=0" : "", "")), StandardCharsets.UTF_8);
         List<String> command;
         Map<String, String> env = new java.util.HashMap<>(Map.of("OPENSSL_CONF", openssl.toString()));
         switch (kind) {
-            case VSFTPD -> command = List.of(vsftpdBinary(), vsftpdConf(dir, port, passive).toString());
+            case VSFTPD -> command = List.of(vsftpdBinary(), vsftpdConf(dir, port, passive, legacy).toString());
             case PROFTPD -> {
                 unpack();
                 command = List.of(UNPACKED.resolve("usr/sbin/proftpd").toString(), "-n", "-c", proftpdConf(dir, port, passive, tlsVersion).toString());
@@ -113,7 +118,7 @@ public final class RealFtpServer implements AutoCloseable {
         return binary.toString();
     }
 
-    private static Path vsftpdConf(Path dir, int port, int passive) throws IOException {
+    private static Path vsftpdConf(Path dir, int port, int passive, boolean legacy) throws IOException {
         Files.createDirectories(dir.resolve("empty"));
         String conf = String.join("\n", List.of(
                 "listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", "listen_port=" + port, "background=NO",
@@ -123,7 +128,7 @@ public final class RealFtpServer implements AutoCloseable {
                 "pasv_enable=YES", "pasv_address=127.0.0.1", "pasv_min_port=" + passive, "pasv_max_port=" + (passive + PASSIVE_PORTS - 1),
                 "connect_from_port_20=NO", "port_enable=NO",
                 "ssl_enable=YES", "allow_anon_ssl=NO", "force_local_logins_ssl=YES", "force_local_data_ssl=YES",
-                "ssl_sslv2=NO", "ssl_sslv3=NO", "ssl_tlsv1=YES", "ssl_ciphers=HIGH", "require_ssl_reuse=YES",
+                "ssl_sslv2=NO", "ssl_sslv3=NO", "ssl_tlsv1=YES", "ssl_ciphers=" + (legacy ? "DEFAULT@SECLEVEL=0" : "HIGH"), "require_ssl_reuse=YES",
                 "rsa_cert_file=" + Certificates.localhost().serverPem(),
                 "rsa_private_key_file=" + Certificates.localhost().serverKeyPem(),
                 "debug_ssl=YES", "log_ftp_protocol=YES", "xferlog_enable=YES", "xferlog_std_format=NO",

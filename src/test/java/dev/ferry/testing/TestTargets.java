@@ -17,6 +17,11 @@ public final class TestTargets {
     }
 
     public static Target target(int port, String username, String password, Path trustStore, String... tlsVersions) {
+        return target(port, username, password, trustStore, TargetConfig.PassiveAddress.AUTO, tlsVersions);
+    }
+
+    public static Target target(int port, String username, String password, Path trustStore, TargetConfig.PassiveAddress passive,
+            String... tlsVersions) {
         return Target.of("test", new TargetConfig() {
             @Override public String host() { return "localhost"; }
             @Override public int port() { return port; }
@@ -30,7 +35,7 @@ public final class TestTargets {
             }
             @Override public Duration connectTimeout() { return Duration.ofSeconds(10); }
             @Override public Duration dataTimeout() { return Duration.ofSeconds(20); }
-            @Override public PassiveAddress passiveAddress() { return PassiveAddress.AUTO; }
+            @Override public PassiveAddress passiveAddress() { return passive; }
             @Override public UploadMode uploadMode() { return UploadMode.TEMP_RENAME; }
             @Override public MemorySize bufferSize() { return new MemorySize(BigInteger.valueOf(256 * 1024)); }
         });
