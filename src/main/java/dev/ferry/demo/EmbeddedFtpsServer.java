@@ -92,6 +92,7 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
         private boolean requireSessionReuse = true;
         private boolean writable = true;
         private String passiveReplyAddress;
+        private Path dataKeyStore;
 
         public Builder root(Path root) {
             this.root = root;
@@ -143,16 +144,20 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A different certificate for data connections. They then cannot resume the control session (another TLS
+         * context), so only useful with {@code requireSessionReuse(false)}: it shows what a client checks on data.
+         */
+        public Builder dataConnectionKeyStore(Path keyStore) {
+            this.dataKeyStore = keyStore;
+            return this;
+        }
+
         public EmbeddedFtpsServer start() throws IOException, FtpException {
             Files.createDirectories(root);
             SessionReuseEnforcer enforcer = new SessionReuseEnforcer(requireSessionReuse);
 
-            SslConfigurationFactory sslFactory = new SslConfigurationFactory();
-            sslFactory.setKeystoreFile(keyStore.toFile());
-            sslFactory.setKeystorePassword(keyStorePassword);
-            sslFactory.setKeystoreType("PKCS12");
-            sslFactory.setSslProtocol(protocols.toArray(String[]::new));
-            SslConfiguration ssl = enforcer.wrap(sslFactory.createSslConfiguration());
+            SslConfiguration ssl = enforcer.wrap(sslConfiguration(keyStore));
 
             DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
             data.setPassivePorts(passivePorts);
@@ -161,7 +166,7 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
             if (passiveReplyAddress != null) {
                 data.setPassiveExternalAddress(passiveReplyAddress);
             }
-            data.setSslConfiguration(ssl);
+            data.setSslConfiguration(dataKeyStore == null ? ssl : enforcer.wrap(sslConfiguration(dataKeyStore)));
 
             ListenerFactory listener = new ListenerFactory();
             listener.setServerAddress("127.0.0.1");
@@ -198,6 +203,15 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
             server.start();
             int actualPort = ((DefaultFtpServer) server).getListener("default").getPort();
             return new EmbeddedFtpsServer(server, enforcer, rules, actualPort);
+        }
+
+        private SslConfiguration sslConfiguration(Path store) {
+            SslConfigurationFactory factory = new SslConfigurationFactory();
+            factory.setKeystoreFile(store.toFile());
+            factory.setKeystorePassword(keyStorePassword);
+            factory.setKeystoreType("PKCS12");
+            factory.setSslProtocol(protocols.toArray(String[]::new));
+            return factory.createSslConfiguration();
         }
     }
 }

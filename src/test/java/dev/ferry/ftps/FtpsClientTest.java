@@ -127,6 +127,23 @@ class FtpsClientTest {
     }
 
     @Test
+    void hostNameIsVerifiedOnTheDataConnectionToo() throws Exception {
+        TestCertificates elsewhere = Certificates.named("elsewhere.example");
+        server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
+                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD)
+                .dataConnectionKeyStore(elsewhere.serverKeyStore()).requireSessionReuse(false).start();
+        Path bothCas = tmp.resolve("both-cas.pem");
+        Files.writeString(bothCas, Files.readString(Certificates.localhost().caPem()) + Files.readString(elsewhere.caPem()));
+        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", bothCas), false);
+        connect(client);
+        try (client) {
+            IOException e = assertThrows(IOException.class, () -> client.storeFile("x.txt", InputStream.nullInputStream()));
+            assertTrue(e.getMessage().contains("TLS handshake on the data connection") && e.getMessage().contains("localhost"), e.getMessage());
+        }
+        assertFalse(Files.exists(tmp.resolve("server/x.txt")));
+    }
+
+    @Test
     void refusedLoginIsReportedAsSuch() throws Exception {
         server = start(true, "TLSv1.3");
         FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "wrong", Certificates.localhost().caPem()), false);

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -91,6 +92,21 @@ class InteroperabilityIT {
         } finally {
             deleteTree(landed.getParent());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("legacyServers")
+    void serverOfferingOnlyTls10Or11IsRefused(Kind kind) throws Exception {
+        try (RealFtpServer server = RealFtpServer.start(kind, tmp.resolve("server"), RealFtpServer.LEGACY)) {
+            FtpsClient client = new FtpsClient(TestTargets.target(server.port(), RealFtpServer.USER, RealFtpServer.PASSWORD,
+                    Certificates.localhost().caPem()), false);
+            TargetUnavailableException e = assertThrows(TargetUnavailableException.class, () -> client.connect("localhost", server.port()));
+            assertTrue(e.getMessage().contains("no TLS version in common") && e.getMessage().contains("older than TLS 1.2"), e.getMessage());
+        }
+    }
+
+    static Stream<Kind> legacyServers() {
+        return Stream.of(Kind.VSFTPD, Kind.PURE_FTPD);
     }
 
     private static int listOverOneControlConnection(RealFtpServer server, String tls, String remoteDir) throws Exception {

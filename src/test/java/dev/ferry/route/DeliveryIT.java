@@ -74,6 +74,9 @@ class DeliveryIT {
         assertEquals(50, server.sessions().stores(), "uploads");
         assertEquals(0, server.sessions().notResumed(), "data connections that did not resume the control session");
         assertTrue(server.sessions().resumed() >= 50, "resumed data connections: " + server.sessions().resumed());
+        for (String command : List.of("APPE", "REST", "SITE", "PORT", "EPRT")) {
+            assertTrue(!server.commandsSeen().contains(command), command + " was sent; AWS Transfer Family does not support it");
+        }
     }
 
     public static class ReuseEnforcingServer implements QuarkusTestResourceLifecycleManager {
