@@ -73,6 +73,11 @@ public final class FerryProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGKILL: no shutdown hook, no cleanup, as a power cut or the OOM killer. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     /** SIGTERM, as systemd stops it; returns the exit code. */
     public int stop() throws InterruptedException {
         process.destroy();

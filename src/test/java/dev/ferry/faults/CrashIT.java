@@ -1,0 +1,139 @@
+package dev.ferry.faults;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import dev.ferry.testing.FerryConfigDir;
+import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.RealFtpServer;
+import dev.ferry.testing.RealFtpServer.Kind;
+import dev.ferry.testing.TestFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Crash suite: 1,000 files, the Ferry process killed with SIGKILL at random moments 20 times (during uploads, between
+ * upload and rename, during archive moves) and restarted each time, against vsftpd requiring session reuse. Prints
+ * its figures; none may be lost or corrupted, and duplicates may not exceed the kills.
+ */
+class CrashIT {
+
+    private static final int FILES = 1000;
+    private static final int KILLS = 20;
+    private static final long[] SIZES = { 0, 100, 4096, 65_536, 512 * 1024, 2 * 1024 * 1024 };
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void killNineTwentyTimesLosesAndCorruptsNothing() throws Exception {
+        long seed = Long.getLong("ferry.crash.seed", System.nanoTime());
+        Random random = new Random(seed);
+        String remoteDir = "/crash-" + UUID.randomUUID();
+        Path landed = RealFtpServer.HOME.resolve(remoteDir.substring(1));
+        Path outbox = Files.createDirectories(tmp.resolve("outbox"));
+        Path originals = Files.createDirectories(tmp.resolve("originals"));
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < FILES; i++) {
+            Path original = TestFiles.random(originals.resolve(String.format("file-%04d.dat", i)), SIZES[i % SIZES.length], i);
+            files.add(original);
+            Files.copy(original, outbox.resolve(original.getFileName()));
+        }
+        try (RealFtpServer vsftpd = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd"), "TLSv1.3")) {
+            FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg"))
+                    .target("vsftpd", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                    .route("upload", outbox, "vsftpd", remoteDir, "stableFor", "100ms");
+            Path archive = outbox.resolve(".archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+            for (int kill = 0; kill < KILLS; kill++) {
+                FerryProcess ferry = FerryProcess.start(config);
+                // uploads begin about 1.5 s after start; kill somewhere in the following seconds
+                long at = 1_500 + random.nextInt(2_500);
+                await().pollDelay(Duration.ofMillis(at)).atMost(Duration.ofMillis(at + 1_000)).until(() -> true);
+                ferry.kill();
+                ferry.close();
+            }
+            int deliveredWhileKilling = FILES - regularFiles(outbox).size();
+            assertTrue(deliveredWhileKilling > 0, "nothing was delivered between the kills: the kills hit no upload");
+            try (FerryProcess ferry = FerryProcess.start(config)) {
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> regularFiles(outbox).isEmpty());
+            }
+
+            int lost = 0;
+            int corrupted = 0;
+            int archivedNotDelivered = 0;
+            for (Path original : files) {
+                Path remote = landed.resolve(original.getFileName());
+                Path archived = archive.resolve(original.getFileName());
+                boolean delivered = TestFiles.sameBytes(original, remote);
+                if (Files.exists(remote) && !delivered) {
+                    corrupted++;
+                }
+                if (Files.exists(archived) && !delivered) {
+                    archivedNotDelivered++;
+                }
+                if (!delivered && !TestFiles.sameBytes(original, outbox.resolve(original.getFileName()))) {
+                    lost++;
+                }
+            }
+            Map<String, Integer> uploads = completedUploads(vsftpd.tlsLog());
+            int duplicates = uploads.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
+            long temporaryLeft;
+            try (Stream<Path> left = Files.list(landed)) {
+                temporaryLeft = left.filter(p -> p.getFileName().toString().endsWith(".ferry-part")).count();
+            }
+            System.out.printf("CRASH SUITE (seed %d): files %d, kills %d, delivered between kills %d, lost %d, corrupted under final name %d, archived but not "
+                    + "delivered %d, duplicate deliveries %d, temporary names left %d%n", seed, FILES, KILLS, deliveredWhileKilling, lost, corrupted,
+                    archivedNotDelivered, duplicates, temporaryLeft);
+            assertEquals(0, lost, "files lost");
+            assertEquals(0, corrupted, "files under their final name with other bytes");
+            assertEquals(0, archivedNotDelivered, "files archived without being on the server");
+            assertTrue(duplicates <= KILLS, "duplicate deliveries: " + duplicates);
+            assertEquals(0, temporaryLeft, "temporary names left on the server");
+            assertEquals(FILES, uploads.size(), "files vsftpd received");
+        } finally {
+            deleteTree(landed);
+        }
+    }
+
+    /** Completed STORs per final name, from vsftpd's log ("OK UPLOAD ... /dir/.name.ferry-part"). */
+    private static Map<String, Integer> completedUploads(String log) {
+        Map<String, Integer> counts = new HashMap<>();
+        Matcher m = Pattern.compile("OK UPLOAD: Client \"[^\"]*\", \"[^\"]*/\\.([^\"/]+)\\.ferry-part\"").matcher(log);
+        while (m.find()) {
+            counts.merge(m.group(1), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private static List<Path> regularFiles(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}
