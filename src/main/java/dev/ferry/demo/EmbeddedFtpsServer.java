@@ -23,6 +23,7 @@ import org.apache.ftpserver.usermanager.ClearTextPasswordEncryptor;
 import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
 import org.apache.ftpserver.usermanager.impl.BaseUser;
 import org.apache.ftpserver.usermanager.impl.ConcurrentLoginPermission;
+import org.apache.ftpserver.usermanager.impl.TransferRatePermission;
 import org.apache.ftpserver.usermanager.impl.WritePermission;
 
 /**
@@ -93,6 +94,7 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
         private boolean writable = true;
         private String passiveReplyAddress;
         private Path dataKeyStore;
+        private int uploadRate;
 
         public Builder root(Path root) {
             this.root = root;
@@ -153,6 +155,12 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
             return this;
         }
 
+        /** Limits each upload to this many bytes per second (0: no limit), so a test can act in the middle of one. */
+        public Builder uploadRate(int bytesPerSecond) {
+            this.uploadRate = bytesPerSecond;
+            return this;
+        }
+
         public EmbeddedFtpsServer start() throws IOException, FtpException {
             Files.createDirectories(root);
             SessionReuseEnforcer enforcer = new SessionReuseEnforcer(requireSessionReuse);
@@ -193,6 +201,7 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
             user.setHomeDirectory(root.toAbsolutePath().toString());
             List<Authority> authorities = new ArrayList<>();
             authorities.add(new ConcurrentLoginPermission(0, 0));
+            authorities.add(new TransferRatePermission(0, uploadRate));
             if (writable) {
                 authorities.add(new WritePermission());
             }
