@@ -20,7 +20,6 @@ import dev.ferry.ftps.TargetUnavailableException;
 import dev.ferry.ftps.TransferReport;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
-import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * One route's file outcomes, in one place: skip what was already delivered, record and archive what was uploaded,
  * leave files waiting while the target is unavailable, and quarantine what failed every attempt.
  * <p>
- * A delivered file is identified by its path relative to the source, its size and its modification time (ms): a
- * file dropped again under the same name with other content is sent again; a file whose upload finished just before
- * a crash, but that was not yet archived, is archived without being sent twice.
+ * A delivered file is identified by its path relative to the source, its size and its modification time (ms), and
+ * recorded in {@link DeliveryRecord} before it is archived: a file dropped again under the same name with other
+ * content is sent again; a file whose upload finished just before a crash, but that was not yet archived, is archived
+ * without being sent twice.
  */
 public class Delivery {
 
@@ -43,12 +43,12 @@ public class Delivery {
     private final Target target;
     private final TargetGate gate;
     private final FtpsClient client;
-    private final IdempotentRepository delivered;
+    private final DeliveryRecord delivered;
     private final Path archiveDir;
     private final Path failedDir;
     private final String remoteDir;
 
-    Delivery(Target target, TargetGate gate, FtpsClient client, IdempotentRepository delivered, Path archiveDir, Path failedDir,
+    Delivery(Target target, TargetGate gate, FtpsClient client, DeliveryRecord delivered, Path archiveDir, Path failedDir,
             String remoteDir) {
         this.target = target;
         this.gate = gate;
@@ -86,7 +86,7 @@ public class Delivery {
         }
     }
 
-    public void uploaded(Exchange exchange) {
+    public void uploaded(Exchange exchange) throws IOException {
         gate.succeeded();
         delivered.add(key(exchange));
         TransferReport report = client.lastTransfer();

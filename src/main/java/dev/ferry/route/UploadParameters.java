@@ -1,6 +1,6 @@
 package dev.ferry.route;
 
-import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,8 +19,6 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
-import org.apache.camel.support.LRUCacheFactory;
-import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.TimeUtils;
 
@@ -64,7 +62,7 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
     private final Targets targets;
     private final FerryConfig config;
     private final Map<String, TargetGate> gates = new HashMap<>();
-    private final Map<Path, FileIdempotentRepository> repositories = new HashMap<>();
+    private final Map<Path, DeliveryRecord> repositories = new HashMap<>();
     private final Map<String, Delivery> deliveries = new LinkedHashMap<>();
     private String where = "route";
 
@@ -184,19 +182,15 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
         }
     }
 
-    private FileIdempotentRepository repository(Path source) {
+    private DeliveryRecord repository(Path source) {
         return repositories.computeIfAbsent(source, dir -> {
-            File store = dir.resolve(".ferry").resolve("delivered").toFile();
-            store.getParentFile().mkdirs();
-            FileIdempotentRepository repository = new FileIdempotentRepository(store,
-                    LRUCacheFactory.newLRUCache(100_000));
-            repository.setMaxFileStoreSize(64L * 1024 * 1024);
+            Path file = dir.resolve(".ferry").resolve("delivered");
             try {
-                context.addService(repository, true, true);
-            } catch (Exception e) {
-                throw new ConfigurationException(where + ": cannot open the delivery record " + store + ": " + e.getMessage());
+                return DeliveryRecord.open(file);
+            } catch (IOException e) {
+                throw new ConfigurationException(where + ": cannot open the delivery record " + file + ": " + e.getMessage()
+                        + "; the source directory must be writable");
             }
-            return repository;
         });
     }
 
