@@ -54,6 +54,13 @@ public interface FerryConfig {
         /** The longest delay between two attempts. */
         @WithDefault("5m")
         Duration maxDelay();
+
+        /**
+         * When the archive or failed directory cannot take a file (full or read-only disk), the file stays in its
+         * source and is looked at again after this long; a delivered one is then archived, not sent again.
+         */
+        @WithDefault("30s")
+        Duration localFailureDelay();
     }
 
     interface Backoff {

@@ -1,24 +1,32 @@
 package dev.ferry.route;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.ferry.ftps.FtpsClient;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetUnavailableException;
 import dev.ferry.ftps.TransferReport;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileFilter;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +40,13 @@ import org.slf4j.LoggerFactory;
  * content is sent again; a file whose upload finished just before a crash, but that was not yet archived, is archived
  * without being sent twice.
  */
-public class Delivery {
+public class Delivery implements GenericFileFilter<File> {
 
     static final String ALREADY_DELIVERED = "ferryAlreadyDelivered";
     static final String PROPERTY = "ferryDelivery";
     static final String RETRIES = "ferryRetries";
+    static final String TEMP_NAME = "FerryTemporaryName";
+    private static final int MAX_NAME_BYTES = 255;
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd");
 
@@ -47,9 +57,13 @@ public class Delivery {
     private final Path archiveDir;
     private final Path failedDir;
     private final String remoteDir;
+    private final Duration localFailureDelay;
+    private final Map<Path, Instant> held = new ConcurrentHashMap<>();
+    private final Set<Path> warned = ConcurrentHashMap.newKeySet();
 
     Delivery(Target target, TargetGate gate, FtpsClient client, DeliveryRecord delivered, Path archiveDir, Path failedDir,
-            String remoteDir) {
+            String remoteDir, Duration localFailureDelay) {
+        this.localFailureDelay = localFailureDelay;
         this.target = target;
         this.gate = gate;
         this.client = client;
@@ -79,6 +93,7 @@ public class Delivery {
 
     public void beforeUpload(Exchange exchange) throws TargetUnavailableException {
         gate.checkOpen();
+        exchange.getIn().setHeader(TEMP_NAME, temporaryName(exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class)));
         if (delivered.contains(key(exchange))) {
             exchange.setProperty(ALREADY_DELIVERED, true);
             LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", relativePath(exchange),
@@ -95,10 +110,19 @@ public class Delivery {
                 report == null ? "" : report.resumption() + " (" + report.tlsProtocol() + ")");
     }
 
-    public void archive(Exchange exchange) throws IOException {
+    /**
+     * Moves a delivered file to the archive. If the archive cannot take it (full or read-only disk), the file stays
+     * in its source, recorded as delivered: it is archived, not sent again, once the archive can take it.
+     */
+    public void archive(Exchange exchange) {
         Path source = source(exchange);
-        Path archived = moveUnique(source, archiveDir.resolve(LocalDate.now().format(DAY)).resolve(relativePath(exchange)));
-        LOG.debug("Archived {} as {}", source, archived);
+        try {
+            Path archived = moveUnique(source, archiveDir.resolve(LocalDate.now().format(DAY)).resolve(relativePath(exchange)), null);
+            LOG.debug("Archived {} as {}", source, archived);
+        } catch (IOException | RuntimeException e) {
+            hold(source, "was delivered but cannot be moved to the archive " + archiveDir + " (" + e + "); it stays in the source and is "
+                    + "archived, not sent again, once the archive directory can take it");
+        }
     }
 
     /** The target could not be used at all: pause it, and leave the file for a later poll. */
@@ -121,7 +145,6 @@ public class Delivery {
         }
         int attempts = 1 + exchange.getProperty(RETRIES, 0, Integer.class);
         Path source = source(exchange);
-        Path moved = moveUnique(source, failedDir.resolve(relativePath(exchange)));
         String reply = reply(error);
         String report = "time: " + Instant.now() + "\n"
                 + "file: " + source + "\n"
@@ -130,8 +153,70 @@ public class Delivery {
                 + "attempts: " + attempts + "\n"
                 + (reply == null ? "" : "server reply: " + reply + "\n")
                 + "error: " + describe(error) + "\n";
-        Files.writeString(moved.resolveSibling(moved.getFileName() + ".error"), report, StandardCharsets.UTF_8);
-        LOG.error("Gave up on {} after {} attempts, moved to {}: {}", relativePath(exchange), attempts, moved, describe(error));
+        try {
+            // the report first: a file in the failed directory always has its reason beside it
+            Path moved = moveUnique(source, failedDir.resolve(relativePath(exchange)),
+                    target -> Files.writeString(errorFile(target), report, StandardCharsets.UTF_8));
+            LOG.error("Gave up on {} after {} attempts, moved to {}: {}", relativePath(exchange), attempts, moved, describe(error));
+        } catch (IOException | RuntimeException e) {
+            hold(source, "failed " + attempts + " attempts (" + describe(error) + ") but cannot be moved to the failed directory " + failedDir
+                    + " (" + e + "); it stays in the source and is tried again later");
+        }
+    }
+
+    /** Keeps a file the local disk could not take out of the polls for a while, with one error line per hold. */
+    private void hold(Path source, String why) {
+        held.put(source, Instant.now().plus(localFailureDelay));
+        LOG.error("{} {}", source, why);
+    }
+
+    /**
+     * Picks up regular, readable files not on hold. Symbolic links and files without read permission are left alone
+     * with one warning each: Ferry ships regular files, and a mode-000 file is usually still being prepared.
+     */
+    @Override
+    public boolean accept(GenericFile<File> file) {
+        if (file.isDirectory()) {
+            return true;
+        }
+        Path path = file.getFile().toPath();
+        if (Files.isSymbolicLink(path)) {
+            warnOnce(path, "is a symbolic link: not picked up. Ferry ships regular files only; move or copy the file itself into the source");
+            return false;
+        }
+        if (!readable(path)) {
+            warnOnce(path, "cannot be read (no read permission): not picked up until its permissions allow it");
+            return false;
+        }
+        Instant until = held.get(path);
+        if (until != null) {
+            if (Instant.now().isBefore(until)) {
+                return false;
+            }
+            held.remove(path);
+        }
+        return true;
+    }
+
+    private static boolean readable(Path path) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+            boolean anyReadBit = permissions.contains(PosixFilePermission.OWNER_READ) || permissions.contains(PosixFilePermission.GROUP_READ)
+                    || permissions.contains(PosixFilePermission.OTHERS_READ);
+            // root reads anything; a file nobody may read is not meant to be shipped yet
+            return anyReadBit && Files.isReadable(path);
+        } catch (IOException | UnsupportedOperationException e) {
+            return Files.isReadable(path);
+        }
+    }
+
+    private void warnOnce(Path path, String why) {
+        if (warned.size() > 10_000) {
+            warned.clear();
+        }
+        if (warned.add(path)) {
+            LOG.warn("{} {}", path, why);
+        }
     }
 
     static boolean isTargetProblem(Exchange exchange) {
@@ -181,6 +266,20 @@ public class Delivery {
         return String.join(" <- ", kept);
     }
 
+    /**
+     * {@code .<name>.ferry-part} in the same remote directory, the same on every attempt so a later attempt replaces
+     * what a crash left; for names too long for that, {@code .ferry-<crc32 of the name>.part}.
+     */
+    static String temporaryName(String name) {
+        String readable = "." + name + ".ferry-part";
+        if (readable.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_BYTES) {
+            return readable;
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(name.getBytes(StandardCharsets.UTF_8));
+        return ".ferry-" + java.util.HexFormat.of().toHexDigits((int) crc.getValue()) + ".part";
+    }
+
     private String key(Exchange exchange) {
         return target.name() + "|" + remoteDir + "|" + relativePath(exchange) + "|" + size(exchange) + "|"
                 + exchange.getIn().getHeader(Exchange.FILE_LAST_MODIFIED, 0L, Long.class);
@@ -199,7 +298,7 @@ public class Delivery {
     }
 
     /** Moves the file, adding {@code .1}, {@code .2} ... before its extension when the name is taken. */
-    static Path moveUnique(Path source, Path wanted) throws IOException {
+    static Path moveUnique(Path source, Path wanted, BeforeMove beforeMove) throws IOException {
         Files.createDirectories(wanted.getParent());
         String name = wanted.getFileName().toString();
         int dot = name.lastIndexOf('.');
@@ -209,20 +308,42 @@ public class Delivery {
         for (int i = 0; i < 10_000; i++) {
             Path candidate = i == 0 ? wanted : wanted.resolveSibling(stem + "." + i + extension);
             tried.add(candidate);
-            if (Files.exists(candidate) || Files.exists(candidate.resolveSibling(candidate.getFileName() + ".error"))) {
+            if (Files.exists(candidate) || Files.exists(errorFile(candidate))) {
                 continue;
             }
             try {
+                if (beforeMove != null) {
+                    beforeMove.prepare(candidate);
+                }
                 return Files.move(source, candidate);
             } catch (FileAlreadyExistsException e) {
                 // taken meanwhile: try the next suffix
+                if (beforeMove != null) {
+                    Files.deleteIfExists(errorFile(candidate));
+                }
             } catch (NoSuchFileException e) {
                 if (!Files.exists(source)) {
                     throw new NoSuchFileException(source.toString(), null, "vanished before it could be moved to " + candidate);
                 }
                 throw e;
+            } catch (IOException e) {
+                // a move to another file system copies: a copy cut short (disk full) must not stay behind as a file
+                if (Files.exists(source)) {
+                    Files.deleteIfExists(candidate);
+                    Files.deleteIfExists(errorFile(candidate));
+                }
+                throw e;
             }
         }
         throw new IOException("No free name for " + source + " in " + wanted.getParent() + " after " + tried.size() + " tries");
+    }
+
+    private static Path errorFile(Path quarantined) {
+        return quarantined.resolveSibling(quarantined.getFileName() + ".error");
+    }
+
+    @FunctionalInterface
+    interface BeforeMove {
+        void prepare(Path target) throws IOException;
     }
 }

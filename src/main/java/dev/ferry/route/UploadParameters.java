@@ -120,29 +120,31 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
         String id = "ferry-delivery-" + (deliveries.size() + 1);
         FtpsClient client = new FtpsClient(target, remoteDir.startsWith("/"));
         TargetGate gate = gates.computeIfAbsent(target.name(), name -> bind("ferry-gate-" + name, new TargetGate(target, config.backoff())));
-        Delivery delivery = new Delivery(target, gate, client, repository(source), archive, failed, remoteDir);
+        Delivery delivery = new Delivery(target, gate, client, repository(source), archive, failed, remoteDir,
+                config.retry().localFailureDelay());
         bind(id, delivery);
         bind(id + "-client", client);
         deliveries.put(id, delivery);
 
         parameters.put(SOURCE, source.toString());
         parameters.put(DELIVERY, id);
-        parameters.put(FILE_OPTIONS, fileOptions(recursive, include, stableFor, "ferry-gate-" + target.name()));
+        parameters.put(FILE_OPTIONS, fileOptions(recursive, include, stableFor, "ferry-gate-" + target.name(), id));
         parameters.put(FTPS_ENDPOINT, ftpsEndpoint(target, remoteDir, id + "-client"));
         return RouteTemplateDefinition.Converter.DEFAULT_CONVERTER.apply(template, parameters);
     }
 
-    private static String fileOptions(boolean recursive, String include, long stableFor, String gate) {
+    private static String fileOptions(boolean recursive, String include, long stableFor, String gate, String delivery) {
         StringBuilder options = new StringBuilder()
                 // Ferry moves each file itself (archive or failed), so Camel must neither move nor remember it
                 .append("noop=true&idempotent=false")
                 .append("&recursive=").append(recursive)
                 .append("&sortBy=file:modified")
-                .append("&readLock=changed&readLockMarkerFile=false&readLockMinLength=0&readLockLoggingLevel=DEBUG")
+                .append("&readLock=changed&readLockMarkerFile=false&readLockMinLength=0&readLockLoggingLevel=INFO")
                 .append("&readLockMinAge=").append(stableFor)
                 .append("&readLockCheckInterval=").append(Math.max(100, Math.min(stableFor, 1000)))
                 .append("&readLockTimeout=").append(Math.max(10_000, 3 * stableFor + 1000))
-                .append("&pollStrategy=#").append(gate);
+                .append("&pollStrategy=#").append(gate)
+                .append("&filter=#").append(delivery);
         if (include != null) {
             options.append("&include=RAW(").append(globToRegex(include)).append(')');
         }
@@ -162,7 +164,7 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
                 .append("&timeout=").append(target.dataTimeout().toMillis());
         if (target.uploadMode() == UploadMode.TEMP_RENAME) {
             // a dot-name in the same directory, renamed without an existence check (RNTO replaces)
-            uri.append("&tempFileName=RAW(.${file:onlyname}.ferry-part)&fileExist=TryRename");
+            uri.append("&tempFileName=${header.").append(Delivery.TEMP_NAME).append("}&fileExist=TryRename");
         } else {
             uri.append("&fileExist=Override");
         }
