@@ -1,0 +1,114 @@
+package dev.ferry.faults;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+
+import dev.ferry.demo.EmbeddedFtpsServer;
+import dev.ferry.demo.TestCertificates;
+import dev.ferry.testing.Certificates;
+import dev.ferry.testing.FerryConfigDir;
+import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.TestFiles;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Full and read-only disks suite: the archive on a tiny full tmpfs, the failed directory on a read-only one (mounted
+ * by the test; CI runs as root). The source file is never lost, the error is clear, nothing is sent twice once the
+ * disk can take files again, and the route keeps running. Prints its figures.
+ */
+class LocalDiskIT {
+
+    @TempDir
+    Path tmp;
+
+    private EmbeddedFtpsServer server;
+    private Path outbox;
+    private Path mount;
+    private FerryConfigDir config;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
+                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD).start();
+        outbox = Files.createDirectories(tmp.resolve("outbox"));
+        mount = Files.createDirectories(tmp.resolve("small-disk"));
+        run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount.toString());
+        config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", server.port(), "ferry", "secret")
+                .property("ferry.retry.local-failure-delay", "1s");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+        run("umount", "-l", mount.toString());
+    }
+
+    @Test
+    void fullArchiveDiskKeepsDeliveredFilesInTheSourceAndArchivesThemLaterWithoutResending() throws Exception {
+        Path archive = mount.resolve("archive");
+        config.route("upload", outbox, "transfer", "/in", "archive", archive.toString());
+        Files.createDirectories(archive);
+        Path filler = TestFiles.random(mount.resolve("filler"), 200 * 1024, 1);
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            Path first = TestFiles.random(tmp.resolve("src/first.bin"), 100 * 1024, 2);
+            Files.copy(first, outbox.resolve("first.bin"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.log().contains("first.bin was delivered but cannot be moved to the archive"));
+            TestFiles.assertSameBytes(first, tmp.resolve("server/in/first.bin"));
+            TestFiles.assertSameBytes(first, outbox.resolve("first.bin"));
+
+            // the route keeps running: a small file fits and goes through
+            Path second = TestFiles.random(tmp.resolve("src/second.bin"), 1024, 3);
+            Files.copy(second, outbox.resolve("second.bin"));
+            Path day = archive.resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(day.resolve("second.bin")));
+
+            Files.delete(filler);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(day.resolve("first.bin")));
+            long errorLines = ferry.log().lines().filter(l -> l.contains("first.bin was delivered but cannot be moved")).count();
+            System.out.printf("LOCAL DISK SUITE (archive full): uploads %d for 2 files, error lines %d, first.bin archived after space returned %s%n",
+                    server.sessions().stores(), errorLines, Files.exists(day.resolve("first.bin")));
+            assertEquals(2, server.sessions().stores(), "a delivered file was sent again");
+            TestFiles.assertSameBytes(first, day.resolve("first.bin"));
+            assertTrue(errorLines >= 1 && errorLines <= 40, "error lines: " + errorLines);
+            assertTrue(ferry.log().contains("first.bin was delivered to"), ferry.log());
+        }
+    }
+
+    @Test
+    void readOnlyFailedDirectoryKeepsTheFileInTheSourceUntilItCanBeQuarantined() throws Exception {
+        Path failed = mount.resolve("failed");
+        Files.createDirectories(failed);
+        run("mount", "-o", "remount,ro", mount.toString());
+        server.readOnly("/locked");
+        config.route("upload", outbox, "transfer", "/locked", "failed", failed.toString());
+        Path file = TestFiles.random(tmp.resolve("src/doomed.csv"), 500, 4);
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            Files.copy(file, outbox.resolve("doomed.csv"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.log().contains("but cannot be moved to the failed directory"));
+            boolean stayedInSource = TestFiles.sameBytes(file, outbox.resolve("doomed.csv"));
+            assertTrue(stayedInSource, "the file left its source although it could not be quarantined");
+            run("mount", "-o", "remount,rw", mount.toString());
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(failed.resolve("doomed.csv.error")));
+            System.out.printf("LOCAL DISK SUITE (failed directory read-only): in source until writable %s, quarantined with report %s%n",
+                    stayedInSource, Files.exists(failed.resolve("doomed.csv.error")));
+            TestFiles.assertSameBytes(file, failed.resolve("doomed.csv"));
+            assertTrue(Files.readString(failed.resolve("doomed.csv.error")).contains("553"));
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), String.join(" ", command) + " failed (these tests need root, as CI has): " + output);
+    }
+}
