@@ -16,6 +16,10 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +55,11 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private static final Pattern PASV_REPLY = Pattern.compile("(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3})");
     private static final Pattern EPSV_REPLY = Pattern.compile("\\((.)\\1\\1(\\d+)\\1\\)");
     private static final int DRAIN_MILLIS = 5_000;
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "ferry-upload-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     static {
         // vsftpd's TLS 1.2 session tickets carry a lifetime the JDK discards, so with tickets on, the data connection
@@ -70,6 +79,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private boolean renewBeforeNextTransfer;
     private boolean renewalLogged;
     private volatile TransferReport lastTransfer;
+    private volatile Progress upload;
+    private volatile Socket dataPlain;
+    private boolean controlReplyComplete = true;
     private boolean sizeUnsupportedLogged;
 
     /**
@@ -107,6 +119,19 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     public Target target() {
         return target;
+    }
+
+    /**
+     * Describes an upload under way that has made no progress for more than half the data timeout (it is cut at the
+     * full timeout), or {@code null}: what the readiness check reports.
+     */
+    public String stalledUpload() {
+        Progress current = upload;
+        if (current == null || current.idleMillis() <= target.dataTimeout().toMillis() / 2) {
+            return null;
+        }
+        return "upload of " + current.remote + " to " + target.address() + " has made no progress for " + current.idleMillis() / 1000
+                + " s after " + current.bytes + " bytes";
     }
 
     /** The last successful upload on this client, for the route's log line; {@code null} before the first. */
@@ -211,6 +236,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             return null;
         }
         SessionKeySocket plain = new SessionKeySocket(getRemotePort());
+        dataPlain = plain;
         // without TCP_NODELAY each TLS handshake on a data connection waits for delayed ACKs (~40 ms)
         plain.setTcpNoDelay(true);
         plain.setSoTimeout(millis(target.dataTimeout()));
@@ -298,12 +324,29 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         return controlSession != null && "TLSv1.3".equals(controlSession.getProtocol());
     }
 
-    /** STOR only (APPE is never used): streams the file, then checks the remote SIZE before Camel renames it. */
+    /**
+     * STOR only (APPE is never used): streams the file, then checks the remote SIZE before Camel renames it. After a
+     * failure that leaves the control connection in an unknown state (no final reply), it is closed, so the next
+     * attempt starts on a fresh one instead of reading a stale reply.
+     */
     @Override
     protected boolean _storeFile(String command, String remote, InputStream local) throws IOException {
+        try {
+            return store(command, remote, local);
+        } catch (IOException e) {
+            if (!controlReplyComplete) {
+                closeQuietly();
+            }
+            throw e;
+        }
+    }
+
+    private boolean store(String command, String remote, InputStream local) throws IOException {
+        controlReplyComplete = false;
         long start = System.nanoTime();
         Socket socket = _openDataConnection_(command, remote);
         if (socket == null) {
+            controlReplyComplete = true;
             String reply = getReplyString().trim();
             throw new IOException(command + " " + remote + " refused by " + target.address() + ": " + reply
                     + ReuseRefusal.explain(reply, controlSession.getProtocol(), false));
@@ -311,23 +354,47 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         SSLSocket data = (SSLSocket) socket;
         SSLSession session = data.getSession();
         boolean resumed = resumedFromControl(session);
-        long bytes = 0;
+        Progress progress = new Progress(remote);
+        upload = progress;
+        Socket plain = dataPlain;
+        // a write has no timeout of its own: a connection that stops taking data without closing would block forever
+        ScheduledFuture<?> watchdog = WATCHDOG.scheduleWithFixedDelay(() -> {
+            if (progress.idleMillis() > target.dataTimeout().toMillis()) {
+                progress.stalled = true;
+                try {
+                    // the TCP socket under TLS: closing the SSLSocket itself would wait for the blocked writer's lock
+                    plain.close();
+                } catch (IOException ignored) {
+                    // closing is the point
+                }
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         try (data) {
             OutputStream out = data.getOutputStream();
             byte[] buffer = new byte[target.bufferSize()];
             for (int n; (n = local.read(buffer)) != -1;) {
                 out.write(buffer, 0, n);
-                bytes += n;
+                progress.sent(n);
             }
             out.flush();
             finishUpload(data);
         } catch (IOException e) {
-            String reply = serverReplyAfterFailure();
-            throw new IOException("Upload of " + remote + " to " + target.address() + " failed after " + bytes + " bytes: "
-                    + e.getMessage() + (reply.isEmpty() ? "" : "; server replied: " + reply) + resumptionNote(session, resumed)
+            // after a stall the server will not answer soon either: the control connection is replaced, not waited on
+            String reply = progress.stalled ? "" : serverReplyAfterFailure();
+            controlReplyComplete = !reply.isEmpty();
+            String cause = progress.stalled ? "no progress for " + target.dataTimeout().toSeconds() + " s (" + target.key("data-timeout") + ")"
+                    : e.getMessage();
+            throw new IOException("Upload of " + remote + " to " + target.address() + " failed after " + progress.bytes + " bytes: "
+                    + cause + (reply.isEmpty() ? "" : "; server replied: " + reply) + resumptionNote(session, resumed)
                     + ReuseRefusal.explain(reply, session.getProtocol(), resumed), e);
+        } finally {
+            watchdog.cancel(false);
+            upload = null;
         }
-        if (!completePendingCommand()) {
+        long bytes = progress.bytes;
+        boolean completed = completePendingCommand();
+        controlReplyComplete = true;
+        if (!completed) {
             String reply = getReplyString().trim();
             throw new IOException("Upload of " + remote + " to " + target.address() + " refused: " + reply + resumptionNote(session, resumed)
                     + ReuseRefusal.explain(reply, session.getProtocol(), resumed));
@@ -522,6 +589,26 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // already failing
+        }
+    }
+
+    private static final class Progress {
+        final String remote;
+        volatile long bytes;
+        volatile long lastNanos = System.nanoTime();
+        volatile boolean stalled;
+
+        Progress(String remote) {
+            this.remote = remote;
+        }
+
+        void sent(int n) {
+            bytes += n;
+            lastNanos = System.nanoTime();
+        }
+
+        long idleMillis() {
+            return (System.nanoTime() - lastNanos) / 1_000_000;
         }
     }
 

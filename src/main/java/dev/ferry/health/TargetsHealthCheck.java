@@ -4,6 +4,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.ferry.route.Delivery;
 import dev.ferry.route.RouteFileLoader;
 import dev.ferry.route.TargetGate;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -12,8 +13,9 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while every target in use can be reached and accepts the login; a target that cannot (refused connection,
- * failed TLS handshake, refused login) is reported DOWN with the reason until a later attempt succeeds.
+ * Ready while every target in use can be reached and accepts the login, and no upload is stuck: a target that cannot
+ * be used (refused connection, failed TLS handshake, refused login) is reported DOWN with the reason until a later
+ * attempt succeeds, and so is an upload that has made no progress for half its data timeout (it is cut at the full).
  */
 @Readiness
 @ApplicationScoped
@@ -33,6 +35,12 @@ public class TargetsHealthCheck implements HealthCheck {
             response.withData(gate.getKey(), problem == null ? "UP" : "DOWN: " + problem);
             if (problem != null) {
                 response.down();
+            }
+        }
+        for (Delivery delivery : routes.deliveries().values()) {
+            String stalled = delivery.client().stalledUpload();
+            if (stalled != null) {
+                response.withData("stalled " + delivery.client().target().name(), stalled).down();
             }
         }
         return response.build();

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 import dev.ferry.demo.TestCertificates;
 
-/** One CA and server certificate (localhost, 127.0.0.1) per build, generated at test time under target/. */
+/** One CA and server certificate (localhost, 127.0.0.1, 127.0.0.3) per build, generated at test time under target/. */
 public final class Certificates {
 
     private static TestCertificates shared;
@@ -15,7 +15,9 @@ public final class Certificates {
 
     public static synchronized TestCertificates localhost() throws IOException {
         if (shared == null) {
-            shared = TestCertificates.in(Path.of("target", "test-certs", "localhost").toAbsolutePath());
+            // 127.0.0.3 is where the fault-injecting proxy of the cuts-and-stalls suite listens
+            shared = TestCertificates.in(Path.of("target", "test-certs", "localhost").toAbsolutePath(),
+                    "dns:localhost", "ip:127.0.0.1", "ip:127.0.0.3");
         }
         return shared;
     }

@@ -1,7 +1,6 @@
 package dev.ferry.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,26 +33,38 @@ public final class RealFtpServer implements AutoCloseable {
     public static final String USER = "ferrytest";
     public static final String PASSWORD = "Ft-7b1d!pass";
     public static final Path HOME = Path.of("/home", USER);
-    private static final int PASSIVE_PORTS = 10;
+    public static final int PASSIVE_PORTS = 10;
     static final Path UNPACKED = Path.of("target", "ftp-servers").toAbsolutePath();
 
     private final Kind kind;
     private final Process process;
     private final Path dir;
     private final int port;
+    private final int passivePorts;
 
-    private RealFtpServer(Kind kind, Process process, Path dir, int port) {
+    private RealFtpServer(Kind kind, Process process, Path dir, int port, int passivePorts) {
         this.kind = kind;
         this.process = process;
         this.dir = dir;
         this.port = port;
+        this.passivePorts = passivePorts;
+    }
+
+    /** The first of the {@link #PASSIVE_PORTS} passive data ports. */
+    public int passivePorts() {
+        return passivePorts;
     }
 
     public static RealFtpServer start(Kind kind, Path dir, String tlsVersion) throws Exception {
+        return start(kind, dir, tlsVersion, List.of());
+    }
+
+    /** @param extraVsftpdConf further {@code key=value} lines for vsftpd's configuration */
+    public static RealFtpServer start(Kind kind, Path dir, String tlsVersion, List<String> extraVsftpdConf) throws Exception {
         ensureUser();
         Files.createDirectories(dir);
-        int port = freePort();
-        int passive = freeRange(PASSIVE_PORTS);
+        int port = Ports.free();
+        int passive = Ports.freeRange(PASSIVE_PORTS);
         // LEGACY: TLS 1.0 and 1.1 only, which OpenSSL 3 allows at security level 0
         boolean legacy = LEGACY.equals(tlsVersion);
         Path openssl = Files.writeString(dir.resolve("openssl.cnf"), String.join("\n", List.of(
@@ -63,7 +74,7 @@ public final class RealFtpServer implements AutoCloseable {
         List<String> command;
         Map<String, String> env = new java.util.HashMap<>(Map.of("OPENSSL_CONF", openssl.toString()));
         switch (kind) {
-            case VSFTPD -> command = List.of(vsftpdBinary(), vsftpdConf(dir, port, passive, legacy).toString());
+            case VSFTPD -> command = List.of(vsftpdBinary(), vsftpdConf(dir, port, passive, legacy, extraVsftpdConf).toString());
             case PROFTPD -> {
                 unpack();
                 command = List.of(UNPACKED.resolve("usr/sbin/proftpd").toString(), "-n", "-c", proftpdConf(dir, port, passive, tlsVersion).toString());
@@ -83,7 +94,7 @@ public final class RealFtpServer implements AutoCloseable {
         Process process = builder.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive() || accepts(port));
         assertTrue(process.isAlive(), kind + " did not start: " + Files.readString(dir.resolve("stdout")));
-        return new RealFtpServer(kind, process, dir, port);
+        return new RealFtpServer(kind, process, dir, port, passive);
     }
 
     public Kind kind() {
@@ -118,7 +129,7 @@ public final class RealFtpServer implements AutoCloseable {
         return binary.toString();
     }
 
-    private static Path vsftpdConf(Path dir, int port, int passive, boolean legacy) throws IOException {
+    private static Path vsftpdConf(Path dir, int port, int passive, boolean legacy, List<String> extra) throws IOException {
         Files.createDirectories(dir.resolve("empty"));
         String conf = String.join("\n", List.of(
                 "listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", "listen_port=" + port, "background=NO",
@@ -132,7 +143,8 @@ public final class RealFtpServer implements AutoCloseable {
                 "rsa_cert_file=" + Certificates.localhost().serverPem(),
                 "rsa_private_key_file=" + Certificates.localhost().serverKeyPem(),
                 "debug_ssl=YES", "log_ftp_protocol=YES", "xferlog_enable=YES", "xferlog_std_format=NO",
-                "vsftpd_log_file=" + dir.resolve("vsftpd.log"), "max_per_ip=0", "max_clients=0", ""));
+                "vsftpd_log_file=" + dir.resolve("vsftpd.log"), "max_per_ip=0", "max_clients=0", ""))
+                + String.join("\n", extra) + "\n";
         return Files.writeString(dir.resolve("vsftpd.conf"), conf, StandardCharsets.UTF_8);
     }
 
@@ -186,29 +198,4 @@ public final class RealFtpServer implements AutoCloseable {
         }
     }
 
-    /** The first of {@code count} consecutive ports that are free now. */
-    private static int freeRange(int count) throws IOException {
-        java.util.Random random = new java.util.Random();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int first = 40_000 + random.nextInt(20_000);
-            boolean free = true;
-            for (int port = first; port < first + count && free; port++) {
-                try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                    socket.setReuseAddress(true);
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return first;
-            }
-        }
-        throw new IOException("no " + count + " consecutive free ports found");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
