@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Explicit FTPS client whose every data connection resumes the control connection's TLS session, as AWS Transfer
  * Family, vsftpd and ProFTPD require by default (Commons Net NET-408). One instance is one control connection at a
- * time with its own {@link SSLContext}: two connections sharing a context lose resumption.
+ * time, each with a new {@link SSLContext}: connections sharing a context lose resumption.
  * <p>
  * Camel's ftps component drives it (connect, login, PBSZ/PROT, CWD/MKD, STOR, RNFR/RNTO); this class owns what
  * Camel leaves to the client: trust and host-name checks on both connections, passive data connections with the
@@ -227,7 +227,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      */
     @Override
     protected Socket _openDataConnection_(String command, String arg) throws IOException {
-        if (controlSession == null) {
+        if (controlSession == null || !isConnected()) {
             throw new IOException("Not connected to " + target.address());
         }
         renewIfTicketsRanOut();
@@ -331,6 +331,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      */
     @Override
     protected boolean _storeFile(String command, String remote, InputStream local) throws IOException {
+        if (!"STOR".equals(command)) {
+            throw new IOException(command + " is never sent by Ferry (AWS Transfer Family does not support it)");
+        }
         try {
             return store(command, remote, local);
         } catch (IOException e) {
@@ -570,6 +573,12 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         if (text.contains("protocol_version") || text.contains("No appropriate protocol")) {
             return base + ". The server and " + target.key("tls-versions") + "=" + String.join(",", target.tlsVersions())
                     + " have no TLS version in common; Ferry refuses anything older than TLS 1.2.";
+        }
+        if (text.contains("terminated the handshake")) {
+            // some servers (pure-ftpd) hang up instead of sending an alert
+            return base + ". The server closed the connection during the TLS handshake: most likely it has no TLS version in common with "
+                    + target.key("tls-versions") + "=" + String.join(",", target.tlsVersions())
+                    + " (Ferry refuses anything older than TLS 1.2), or no cipher suite in common.";
         }
         return base;
     }
