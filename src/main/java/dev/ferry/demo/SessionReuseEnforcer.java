@@ -156,22 +156,36 @@ public final class SessionReuseEnforcer {
         }
     }
 
-    /** Transfer Family takes no login in clear. */
-    private static final class TlsRequired implements Command {
-        private final Command command;
+    /** Wraps one of FtpServer's commands: TCP_NODELAY on the control connection, an optional count. */
+    private abstract static class Wrapped implements Command {
+        final Command command;
         private final AtomicInteger counter;
 
-        TlsRequired(Command command, AtomicInteger counter) {
+        Wrapped(Command command, AtomicInteger counter) {
             this.command = command;
             this.counter = counter;
         }
 
         @Override
-        public void execute(FtpIoSession session, FtpServerContext context, FtpRequest request) throws IOException, FtpException {
+        public final void execute(FtpIoSession session, FtpServerContext context, FtpRequest request) throws IOException, FtpException {
             noDelay(session);
             if (counter != null) {
                 counter.incrementAndGet();
             }
+            run(session, context, request);
+        }
+
+        abstract void run(FtpIoSession session, FtpServerContext context, FtpRequest request) throws IOException, FtpException;
+    }
+
+    /** Transfer Family takes no login in clear. */
+    private static final class TlsRequired extends Wrapped {
+        TlsRequired(Command command, AtomicInteger counter) {
+            super(command, counter);
+        }
+
+        @Override
+        void run(FtpIoSession session, FtpServerContext context, FtpRequest request) throws IOException, FtpException {
             if (!session.isSecure()) {
                 session.write(new DefaultFtpReply(FtpReply.REPLY_530_NOT_LOGGED_IN, "TLS required: send AUTH TLS first"));
                 return;
@@ -181,21 +195,13 @@ public final class SessionReuseEnforcer {
     }
 
     /** Runs a transfer command with its control session at hand, and turns a refused data connection into a 522. */
-    private final class Transfer implements Command {
-        private final Command command;
-        private final AtomicInteger counter;
-
+    private final class Transfer extends Wrapped {
         Transfer(Command command, AtomicInteger counter) {
-            this.command = command;
-            this.counter = counter;
+            super(command, counter);
         }
 
         @Override
-        public void execute(FtpIoSession session, FtpServerContext context, FtpRequest request) throws IOException, FtpException {
-            noDelay(session);
-            if (counter != null) {
-                counter.incrementAndGet();
-            }
+        void run(FtpIoSession session, FtpServerContext context, FtpRequest request) throws IOException, FtpException {
             if (!session.getDataConnection().isSecure()) {
                 session.write(new DefaultFtpReply(521, "Data connections must be encrypted: send PROT P"));
                 return;

@@ -3,8 +3,6 @@ package dev.ferry.faults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,7 +57,7 @@ class CrashIT {
             FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg"))
                     .target("vsftpd", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
                     .route("upload", outbox, "vsftpd", remoteDir, "stableFor", "100ms");
-            Path archive = outbox.resolve(".archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+            Path archive = TestFiles.today(outbox.resolve(".archive"));
             for (int kill = 0; kill < KILLS; kill++) {
                 FerryProcess ferry = FerryProcess.start(config);
                 // uploads begin about 1.5 s after start; kill somewhere in the following seconds

@@ -2,20 +2,13 @@ package dev.ferry.faults;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.ferry.testing.FaultyProxy;
 import dev.ferry.testing.FaultyProxy.Fault;
@@ -119,7 +112,7 @@ class CutsAndStallsIT {
             Files.copy(file, outbox.resolve("stall.bin"));
             AtomicReference<String> notReady = new AtomicReference<>();
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
-                HttpResponse<String> health = readiness(ferry);
+                HttpResponse<String> health = ferry.readiness();
                 if (health.statusCode() == 503 && health.body().contains("has made no progress")) {
                     notReady.set(health.body());
                 }
@@ -132,7 +125,7 @@ class CutsAndStallsIT {
                     + "completed uploads %d, lost %d%n", seconds, DATA_TIMEOUT_SECONDS, notReady.get() != null, uploads(), lost);
             TestFiles.assertSameBytes(file, remote.resolve("stall.bin"));
             assertTrue(seconds <= DATA_TIMEOUT_SECONDS + 2, "stall detected after " + seconds + " s");
-            assertEquals(200, readiness(ferry).statusCode(), "still not ready after the stall was dealt with");
+            assertEquals(200, ferry.readiness().statusCode(), "still not ready after the stall was dealt with");
         }
     }
 
@@ -148,14 +141,7 @@ class CutsAndStallsIT {
         return (System.nanoTime() - plan.firedAtNanos()) / 1e9;
     }
 
-    private HttpResponse<String> readiness(FerryProcess ferry) throws Exception {
-        Matcher port = Pattern.compile("Listening on: http://127.0.0.1:(\\d+)").matcher(ferry.log());
-        assertTrue(port.find(), ferry.log());
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.group(1) + "/q/health/ready"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private Path archive() {
-        return outbox.resolve(".archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+        return TestFiles.today(outbox.resolve(".archive"));
     }
 }

@@ -7,19 +7,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
-import dev.ferry.demo.TestCertificates;
-import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
+import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,8 +44,7 @@ class HostileFilesIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
-                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD).start();
+        server = TestServers.embedded(tmp.resolve("server")).start();
         outbox = Files.createDirectories(tmp.resolve("outbox"));
         config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", server.port(), "ferry", "secret");
     }
@@ -182,6 +178,6 @@ class HostileFilesIT {
     }
 
     private Path archive() {
-        return outbox.resolve(".archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+        return TestFiles.today(outbox.resolve(".archive"));
     }
 }

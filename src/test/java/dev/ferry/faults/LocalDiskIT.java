@@ -3,15 +3,12 @@ package dev.ferry.faults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
-import dev.ferry.demo.TestCertificates;
-import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
+import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +35,7 @@ class LocalDiskIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
-                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD).start();
+        server = TestServers.embedded(tmp.resolve("server")).start();
         outbox = Files.createDirectories(tmp.resolve("outbox"));
         mount = Files.createDirectories(tmp.resolve("small-disk"));
         run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount.toString());
@@ -69,7 +65,7 @@ class LocalDiskIT {
             // the route keeps running: a small file fits and goes through
             Path second = TestFiles.random(tmp.resolve("src/second.bin"), 1024, 3);
             Files.copy(second, outbox.resolve("second.bin"));
-            Path day = archive.resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+            Path day = TestFiles.today(archive);
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(day.resolve("second.bin")));
 
             Files.delete(filler);

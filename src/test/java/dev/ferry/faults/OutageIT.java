@@ -3,18 +3,15 @@ package dev.ferry.faults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
-import dev.ferry.demo.TestCertificates;
-import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
+import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +43,7 @@ class OutageIT {
         int port = server.port();
         FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", port, "ferry", "secret")
                 .property("ferry.backoff.max-delay", "10s").route("upload", outbox, "transfer", "/in");
-        Path archive = outbox.resolve(".archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+        Path archive = TestFiles.today(outbox.resolve(".archive"));
         try (FerryProcess ferry = FerryProcess.start(config)) {
             for (Path file : originals) {
                 Files.copy(file, outbox.resolve(file.getFileName()));
@@ -80,8 +77,7 @@ class OutageIT {
     }
 
     private EmbeddedFtpsServer start(int port) throws Exception {
-        return EmbeddedFtpsServer.builder().root(tmp.resolve("server")).port(port).user("ferry", "secret")
-                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD).start();
+        return TestServers.embedded(tmp.resolve("server")).port(port).start();
     }
 
     /** Every archived file is on the server with the same bytes: nothing was archived before its delivery. */

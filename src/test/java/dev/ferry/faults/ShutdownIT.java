@@ -3,15 +3,12 @@ package dev.ferry.faults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
-import dev.ferry.demo.TestCertificates;
-import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
+import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +37,7 @@ class ShutdownIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
-                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD).uploadRate(25 * 1024 * 1024).start();
+        server = TestServers.embedded(tmp.resolve("server")).uploadRate(25 * 1024 * 1024).start();
         outbox = Files.createDirectories(tmp.resolve("outbox"));
         original = TestFiles.random(tmp.resolve("src/big.bin"), SIZE, 200);
     }
@@ -61,7 +57,7 @@ class ShutdownIT {
             long start = System.nanoTime();
             int exit = ferry.stop();
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
-            Path archived = outbox.resolve(".archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd"))).resolve("big.bin");
+            Path archived = TestFiles.today(outbox.resolve(".archive")).resolve("big.bin");
             System.out.printf("SHUTDOWN SUITE (timeout 30 s): exit %d after %d s, delivered %s, archived %s%n", exit, seconds,
                     TestFiles.sameBytes(original, tmp.resolve("server/in/big.bin")), Files.exists(archived));
             assertEquals(0, exit, ferry.log());

@@ -4,16 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
-import dev.ferry.demo.TestCertificates;
-import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
+import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +37,7 @@ class StateDamageIT {
 
     @BeforeEach
     void deliverThree() throws Exception {
-        server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
-                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD).start();
+        server = TestServers.embedded(tmp.resolve("server")).start();
         outbox = Files.createDirectories(tmp.resolve("outbox"));
         config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", server.port(), "ferry", "secret")
                 .route("upload", outbox, "transfer", "/in");
@@ -105,6 +101,6 @@ class StateDamageIT {
     }
 
     private Path archive() {
-        return outbox.resolve(".archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+        return TestFiles.today(outbox.resolve(".archive"));
     }
 }

@@ -13,6 +13,7 @@ import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.demo.TestCertificates;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.TestFiles;
+import dev.ferry.testing.TestServers;
 import dev.ferry.testing.TestTargets;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPSClient;
@@ -129,8 +130,7 @@ class FtpsClientTest {
     @Test
     void hostNameIsVerifiedOnTheDataConnectionToo() throws Exception {
         TestCertificates elsewhere = Certificates.named("elsewhere.example");
-        server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
-                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD)
+        server = TestServers.embedded(tmp.resolve("server"))
                 .dataConnectionKeyStore(elsewhere.serverKeyStore()).requireSessionReuse(false).start();
         Path bothCas = tmp.resolve("both-cas.pem");
         Files.writeString(bothCas, Files.readString(Certificates.localhost().caPem()) + Files.readString(elsewhere.caPem()));
@@ -173,10 +173,7 @@ class FtpsClientTest {
     }
 
     private EmbeddedFtpsServer start(boolean requireReuse, String tls) throws Exception {
-        return EmbeddedFtpsServer.builder()
-                .root(tmp.resolve("server"))
-                .user("ferry", "secret")
-                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD)
+        return TestServers.embedded(tmp.resolve("server"))
                 .protocols(tls)
                 .requireSessionReuse(requireReuse)
                 .start();

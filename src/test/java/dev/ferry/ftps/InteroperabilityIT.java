@@ -3,8 +3,6 @@ package dev.ferry.ftps;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,7 +76,7 @@ class InteroperabilityIT {
                 for (Path file : originals) {
                     Files.copy(file, outbox.resolve(file.getFileName()));
                 }
-                Path archive = outbox.resolve(".archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+                Path archive = TestFiles.today(outbox.resolve(".archive"));
                 await().atMost(Duration.ofMinutes(3)).until(() -> originals.stream().allMatch(f -> Files.exists(archive.resolve(f.getFileName())))
                         || Files.exists(outbox.resolve(".failed")));
                 assertFalse(Files.exists(outbox.resolve(".failed")), "files were quarantined:\n" + ferry.log());

@@ -10,6 +10,7 @@ import dev.ferry.config.TargetConfig.PassiveAddress;
 import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.demo.TestCertificates;
 import dev.ferry.testing.Certificates;
+import dev.ferry.testing.TestServers;
 import dev.ferry.testing.TestTargets;
 import org.apache.commons.net.ftp.FTP;
 import org.junit.jupiter.api.AfterEach;
@@ -112,8 +113,7 @@ class TransferFamilyRulesTest {
     }
 
     private EmbeddedFtpsServer start(String passiveReplyAddress) throws Exception {
-        return EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
-                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD)
+        return TestServers.embedded(tmp.resolve("server"))
                 .passiveReplyAddress(passiveReplyAddress).start();
     }
 

@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +52,7 @@ class DeliveryIT {
             // as an application should: written elsewhere, then moved in whole
             Files.move(file, OUTBOX.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
         }
-        Path archive = OUTBOX.resolve(".archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+        Path archive = TestFiles.today(OUTBOX.resolve(".archive"));
         Path remote = SERVER_ROOT.resolve("bucket/incoming");
 
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))

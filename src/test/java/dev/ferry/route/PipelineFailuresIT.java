@@ -1,26 +1,19 @@
 package dev.ferry.route;
 
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
-import dev.ferry.demo.TestCertificates;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
+import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,7 +172,7 @@ class PipelineFailuresIT {
             try (Stream<Path> waiting = Files.list(outbox)) {
                 assertEquals(5, waiting.filter(Files::isRegularFile).count(), "files must wait in the outbox");
             }
-            HttpResponse<String> health = readiness(ferry);
+            HttpResponse<String> health = ferry.readiness();
             assertEquals(503, health.statusCode(), health.body());
             assertTrue(health.body().contains("530"), health.body());
         }
@@ -201,19 +194,11 @@ class PipelineFailuresIT {
     }
 
     private EmbeddedFtpsServer server(int port, boolean requireReuse) throws Exception {
-        return EmbeddedFtpsServer.builder().root(tmp.resolve("server")).port(port).user("ferry", "secret")
-                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD).requireSessionReuse(requireReuse).start();
-    }
-
-    private HttpResponse<String> readiness(FerryProcess ferry) throws Exception {
-        Matcher port = Pattern.compile("Listening on: http://127.0.0.1:(\\d+)").matcher(ferry.log());
-        assertTrue(port.find(), ferry.log());
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.group(1) + "/q/health/ready"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return TestServers.embedded(tmp.resolve("server")).port(port).requireSessionReuse(requireReuse).start();
     }
 
     private Path archiveDir() {
-        return outbox.resolve(".archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+        return TestFiles.today(outbox.resolve(".archive"));
     }
 
     private List<Path> archived() throws Exception {

@@ -3,16 +3,13 @@ package dev.ferry.route;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
-import dev.ferry.demo.TestCertificates;
-import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
+import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +33,7 @@ class RouteOptionsIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
-                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD).start();
+        server = TestServers.embedded(tmp.resolve("server")).start();
         config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", server.port(), "ferry", "secret");
     }
 
@@ -57,7 +53,7 @@ class RouteOptionsIT {
         Path hidden = TestFiles.random(source.resolve(".partial.csv"), 10, 4);
         List<byte[]> contents = List.of(Files.readAllBytes(nested), Files.readAllBytes(top));
         try (FerryProcess ferry = FerryProcess.start(config)) {
-            Path day = archive.resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+            Path day = TestFiles.today(archive);
             await().atMost(DELIVERY).until(() -> Files.exists(day.resolve("2026/eu/sales.csv")) && Files.exists(day.resolve("top.csv")));
             assertEquals(-1, Files.mismatch(day.resolve("2026/eu/sales.csv"), tmp.resolve("server/in/2026/eu/sales.csv")));
             assertTrue(java.util.Arrays.equals(contents.get(0), Files.readAllBytes(tmp.resolve("server/in/2026/eu/sales.csv"))));
@@ -100,7 +96,7 @@ class RouteOptionsIT {
             ferry.awaitLog("Started upload-outbox", DELIVERY);
             Path file = TestFiles.random(tmp.resolve("src/hello.txt"), 321, 6);
             Files.copy(file, work.resolve("demo/outbox/hello.txt"));
-            Path day = work.resolve("demo/outbox/.archive").resolve(LocalDate.now().format(DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+            Path day = TestFiles.today(work.resolve("demo/outbox/.archive"));
             await().atMost(DELIVERY).until(() -> Files.exists(day.resolve("hello.txt")));
             TestFiles.assertSameBytes(file, work.resolve("demo/server/incoming/hello.txt"));
             assertTrue(ferry.log().contains("Uploaded hello.txt (321 bytes) to localhost:/incoming"), ferry.log());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.demo.TestCertificates;
 import dev.ferry.testing.Certificates;
+import dev.ferry.testing.TestServers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -31,8 +32,7 @@ class StockCamelFtpsTest {
 
     @Test
     void stockFtpsEndpointGets522() throws Exception {
-        try (EmbeddedFtpsServer server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
-                .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD).requireSessionReuse(true).start();
+        try (EmbeddedFtpsServer server = TestServers.embedded(tmp.resolve("server")).requireSessionReuse(true).start();
                 CamelContext camel = new DefaultCamelContext()) {
             KeyStoreParameters trust = new KeyStoreParameters();
             trust.setResource("file:" + Certificates.localhost().serverKeyStore());

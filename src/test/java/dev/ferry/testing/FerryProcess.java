@@ -69,6 +69,16 @@ public final class FerryProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** GET /q/health/ready on the HTTP port the process logged. */
+    public java.net.http.HttpResponse<String> readiness() throws IOException, InterruptedException {
+        awaitLog("Listening on", Duration.ofSeconds(30));
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("Listening on: http://127.0.0.1:(\\d+)").matcher(log());
+        assertTrue(port.find(), log());
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/q/health/ready")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

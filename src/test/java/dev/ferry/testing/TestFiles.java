@@ -31,6 +31,11 @@ public final class TestFiles {
         return file;
     }
 
+    /** Today's folder of an archive: {@code <archive>/yyyy/MM/dd}. */
+    public static Path today(Path archive) {
+        return archive.resolve(java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+    }
+
     public static void assertSameBytes(Path expected, Path actual) throws IOException {
         assertTrue(Files.isRegularFile(actual), actual + " does not exist");
         assertEquals(Files.size(expected), Files.size(actual), "size of " + actual);
