@@ -78,10 +78,14 @@ public interface FerryConfig {
 
         /**
          * The pause after the server refused the login (530): long enough that a wrong password never hammers the
-         * server, doubling up to {@code max-delay}.
+         * server (or locks the account), doubling up to {@code login-refused-max-delay}.
          */
         @WithDefault("30s")
         Duration loginRefusedDelay();
+
+        /** The longest pause after refused logins, so a wrong password costs a few logins an hour at most. */
+        @WithDefault("1h")
+        Duration loginRefusedMaxDelay();
     }
 
     interface Demo {

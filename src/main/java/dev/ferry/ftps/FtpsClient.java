@@ -55,6 +55,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private static final Pattern PASV_REPLY = Pattern.compile("(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3})");
     private static final Pattern EPSV_REPLY = Pattern.compile("\\((.)\\1\\1(\\d+)\\1\\)");
     private static final int DRAIN_MILLIS = 5_000;
+    private static final int SLICE = 16 * 1024;
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ferry-upload-watchdog");
         thread.setDaemon(true);
@@ -82,6 +83,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private volatile Progress upload;
     private volatile Socket dataPlain;
     private boolean controlReplyComplete = true;
+    private Runnable onLogin = () -> { };
     private boolean sizeUnsupportedLogged;
 
     /**
@@ -121,6 +123,11 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         return target;
     }
 
+    /** Called after each successful login: the target is usable again. */
+    public void onLogin(Runnable callback) {
+        this.onLogin = callback;
+    }
+
     /**
      * Describes an upload under way that has made no progress for more than half the data timeout (it is cut at the
      * full timeout), or {@code null}: what the readiness check reports.
@@ -141,6 +148,16 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     @Override
     public void connect(String hostname, int port) throws IOException {
+        // execPROT("P") leaves a TLS socket factory behind that only disconnect() resets; Camel reconnects after a
+        // dropped control connection without calling it, and the control connection must start in plain text
+        if (_socket_ != null) {
+            try {
+                disconnect();
+            } catch (IOException ignored) {
+                // the old connection is gone either way
+            }
+        }
+        setSocketFactory(null);
         controlSession = null;
         ticketsAtLastTransfer = -1;
         renewBeforeNextTransfer = false;
@@ -183,7 +200,15 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     /** Uses the target's own credentials; Camel's URI carries none, so a password never appears in one. */
     @Override
     public boolean login(String ignoredUsername, String ignoredPassword) throws IOException {
-        if (super.login(target.username(), target.password())) {
+        String password;
+        try {
+            password = target.password();
+        } catch (IOException e) {
+            throw new TargetUnavailableException("Cannot read the password for " + target.address() + " from " + target.key("password-file")
+                    + ": " + e.getMessage(), e);
+        }
+        if (super.login(target.username(), password)) {
+            onLogin.run();
             if (fromRoot && !changeWorkingDirectory("/")) {
                 throw new IOException("Cannot change to the root directory of " + target.address() + ": " + getReplyString().trim());
             }
@@ -376,10 +401,15 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             OutputStream out = data.getOutputStream();
             byte[] buffer = new byte[target.bufferSize()];
             for (int n; (n = local.read(buffer)) != -1;) {
-                out.write(buffer, 0, n);
-                progress.sent(n);
+                // written in slices so that progress is seen on slow links too, not once per buffer
+                for (int offset = 0; offset < n; offset += SLICE) {
+                    int length = Math.min(SLICE, n - offset);
+                    out.write(buffer, offset, length);
+                    progress.sent(length);
+                }
             }
             out.flush();
+            watchdog.cancel(false);
             finishUpload(data);
         } catch (IOException e) {
             // after a stall the server will not answer soon either: the control connection is replaced, not waited on
@@ -413,15 +443,24 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      */
     @Override
     public boolean rename(String from, String to) throws IOException {
-        if (super.rename(from, to)) {
+        if (!FTPReply.isPositiveIntermediate(rnfr(from))) {
+            throw new IOException("Cannot rename " + from + " on " + target.address() + ": " + getReplyString().trim());
+        }
+        if (FTPReply.isPositiveCompletion(rnto(to))) {
             return true;
         }
         String refusal = getReplyString().trim();
-        if (FTPReply.isNegativePermanent(getReplyCode()) && deleteFile(to) && super.rename(from, to)) {
+        // only when the name is taken: never delete the delivered file for any other refusal
+        if (FTPReply.isNegativePermanent(getReplyCode()) && exists(to) && deleteFile(to)
+                && FTPReply.isPositiveIntermediate(rnfr(from)) && FTPReply.isPositiveCompletion(rnto(to))) {
             LOG.debug("{} refused to rename over {} ({}); replaced it by delete and rename", target.address(), to, refusal);
             return true;
         }
         throw new IOException("Cannot rename " + from + " to " + to + " on " + target.address() + ": " + refusal);
+    }
+
+    private boolean exists(String path) throws IOException {
+        return sendCommand("SIZE", path) == FTPReply.FILE_STATUS;
     }
 
     @Override

@@ -103,8 +103,13 @@ public class Delivery implements GenericFileFilter<File> {
 
     public void uploaded(Exchange exchange) throws IOException {
         gate.succeeded();
-        delivered.add(key(exchange));
         TransferReport report = client.lastTransfer();
+        if (report != null && report.bytes() != size(exchange)) {
+            // the file changed after it was picked up: the attempt fails and the next one sends what is there then
+            throw new IOException(relativePath(exchange) + " changed during its upload (" + size(exchange) + " bytes when picked up, "
+                    + report.bytes() + " sent)");
+        }
+        delivered.add(key(exchange));
         LOG.info("Uploaded {} ({} bytes) to {}:{} in {} ms, {}", relativePath(exchange), String.format("%,d", size(exchange)),
                 target.host(), remoteDir, report == null ? "?" : report.millis(),
                 report == null ? "" : report.resumption() + " (" + report.tlsProtocol() + ")");
@@ -176,13 +181,14 @@ public class Delivery implements GenericFileFilter<File> {
      */
     @Override
     public boolean accept(GenericFile<File> file) {
-        if (file.isDirectory()) {
-            return true;
-        }
         Path path = file.getFile().toPath();
         if (Files.isSymbolicLink(path)) {
+            // directories too: a linked directory would ship (and archive) files from outside the source, a loop forever
             warnOnce(path, "is a symbolic link: not picked up. Ferry ships regular files only; move or copy the file itself into the source");
             return false;
+        }
+        if (file.isDirectory()) {
+            return true;
         }
         if (!readable(path)) {
             warnOnce(path, "cannot be read (no read permission): not picked up until its permissions allow it");

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 final class DeliveryRecord {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryRecord.class);
-    /** Above this many lines the record is rewritten at start with the newest half: only recent ones can matter. */
+    /** Above this many lines the record is rewritten with the newest half: only recent ones can still matter. */
     private static final int COMPACT_ABOVE = 20_000;
 
     private final Path file;
@@ -48,12 +48,17 @@ final class DeliveryRecord {
     }
 
     synchronized void add(String key) throws IOException {
-        if (!delivered.add(key)) {
+        if (delivered.contains(key)) {
             return;
         }
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                 StandardOpenOption.SYNC)) {
             out.write(line(key).getBytes(StandardCharsets.UTF_8));
+        }
+        // only once it is on disk: a failed write must fail the delivery, not pass on a retry
+        delivered.add(key);
+        if (delivered.size() > COMPACT_ABOVE) {
+            rewrite(false);
         }
     }
 
@@ -86,12 +91,12 @@ final class DeliveryRecord {
                     + " source", file, damaged, delivered.size());
         }
         if (damaged > 0 || delivered.size() > COMPACT_ABOVE) {
-            rewrite();
+            rewrite(damaged > 0);
         }
     }
 
-    /** Keeps the intact (and, above the limit, the newest) lines; the damaged file is kept beside it for inspection. */
-    private void rewrite() throws IOException {
+    /** Keeps the intact (and, above the limit, the newest) lines; a damaged file is kept beside it for inspection. */
+    private void rewrite(boolean damaged) throws IOException {
         List<String> keep = new ArrayList<>(delivered);
         if (keep.size() > COMPACT_ABOVE) {
             keep = keep.subList(keep.size() - COMPACT_ABOVE / 2, keep.size());
@@ -102,7 +107,9 @@ final class DeliveryRecord {
         keep.forEach(key -> text.append(line(key)));
         Files.writeString(fresh, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.SYNC);
-        Files.copy(file, file.resolveSibling(file.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
+        if (damaged) {
+            Files.copy(file, file.resolveSibling(file.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
+        }
         Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

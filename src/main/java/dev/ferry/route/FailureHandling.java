@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.ferry.config.FerryConfig;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.OnExceptionDefinition;
@@ -25,6 +26,16 @@ public class FailureHandling extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         FerryConfig.Retry retry = config.retry();
+        if (retry.attempts() < 1) {
+            throw new ConfigurationException("ferry.retry.attempts=" + retry.attempts() + " must be 1 or more (the first attempt included)");
+        }
+        if (retry.multiplier() < 1) {
+            throw new ConfigurationException("ferry.retry.multiplier=" + retry.multiplier() + " must be 1 or more");
+        }
+        if (retry.initialDelay().isNegative() || retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
+            throw new ConfigurationException("ferry.retry.initial-delay and ferry.retry.max-delay must not be negative, and max-delay not"
+                    + " shorter than initial-delay");
+        }
 
         RouteConfigurationDefinition configuration = routeConfiguration(CONFIGURATION_ID);
         // connection refused, TLS handshake failed, login refused: not the file's fault, so no attempt is spent

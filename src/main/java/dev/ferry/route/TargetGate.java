@@ -55,9 +55,7 @@ public class TargetGate implements PollingConsumerPollStrategy {
         }
         failures++;
         Duration first = e instanceof LoginRefusedException ? backoff.loginRefusedDelay() : backoff.initialDelay();
-        Duration max = e instanceof LoginRefusedException && backoff.loginRefusedDelay().compareTo(backoff.maxDelay()) > 0
-                ? backoff.loginRefusedDelay()
-                : backoff.maxDelay();
+        Duration max = e instanceof LoginRefusedException ? backoff.loginRefusedMaxDelay() : backoff.maxDelay();
         Duration pause = first.multipliedBy(1L << Math.min(failures - 1, 20));
         if (pause.compareTo(max) > 0) {
             pause = max;

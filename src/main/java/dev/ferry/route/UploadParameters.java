@@ -63,6 +63,7 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
     private final FerryConfig config;
     private final Map<String, TargetGate> gates = new HashMap<>();
     private final Map<Path, DeliveryRecord> repositories = new HashMap<>();
+    private final Map<Path, SourceOwner> sources = new LinkedHashMap<>();
     private final Map<String, Delivery> deliveries = new LinkedHashMap<>();
     private String where = "route";
 
@@ -110,6 +111,7 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
         String include = optional(parameters, INCLUDE);
 
         checkSource(source);
+        checkOverlap(source, recursive);
         for (Path dir : new Path[] { archive, failed }) {
             if (recursive && dir.startsWith(source) && !source.relativize(dir).toString().startsWith(".")) {
                 throw new ConfigurationException(where + ": " + dir + " lies inside the recursive source " + source
@@ -120,6 +122,7 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
         String id = "ferry-delivery-" + (deliveries.size() + 1);
         FtpsClient client = new FtpsClient(target, remoteDir.startsWith("/"));
         TargetGate gate = gates.computeIfAbsent(target.name(), name -> bind("ferry-gate-" + name, new TargetGate(target, config.backoff())));
+        client.onLogin(gate::succeeded);
         Delivery delivery = new Delivery(target, gate, client, repository(source), archive, failed, remoteDir,
                 config.retry().localFailureDelay());
         bind(id, delivery);
@@ -182,6 +185,25 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
             throw new ConfigurationException(where + ": source directory " + source
                     + " must be readable and writable by the user Ferry runs as (files are moved out of it once delivered)");
         }
+    }
+
+    /**
+     * Two routes on one source would race for its files (the first to archive a file takes it from the other), so a
+     * source may belong to one route only, and a recursive route's tree may hold no other route's source.
+     */
+    private void checkOverlap(Path source, boolean recursive) {
+        for (Map.Entry<Path, SourceOwner> other : sources.entrySet()) {
+            Path path = other.getKey();
+            if (path.equals(source) || recursive && path.startsWith(source) || other.getValue().recursive() && source.startsWith(path)) {
+                throw new ConfigurationException(where + ": source " + source + " overlaps the source " + path + " of "
+                        + other.getValue().file() + "; each file must belong to one route (to ship one directory to two targets,"
+                        + " have the application write it twice)");
+            }
+        }
+        sources.put(source, new SourceOwner(where, recursive));
+    }
+
+    private record SourceOwner(String file, boolean recursive) {
     }
 
     private DeliveryRecord repository(Path source) {

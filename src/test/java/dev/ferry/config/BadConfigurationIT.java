@@ -110,6 +110,18 @@ class BadConfigurationIT {
     }
 
     @Test
+    void twoRoutesOnOneSource() throws Exception {
+        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in").route("again", outbox, "site", "/other");
+        assertFailsWith("routes/upload.yaml: source " + outbox + " overlaps the source " + outbox + " of routes/again.yaml");
+    }
+
+    @Test
+    void invalidRetryPolicy() throws Exception {
+        config.target("site", 2121, "u", "p").property("ferry.retry.attempts", "0").route("upload", outbox, "site", "/in");
+        assertFailsWith("ferry.retry.attempts=0 must be 1 or more");
+    }
+
+    @Test
     void noApplicationProperties() throws Exception {
         Files.delete(config.path().resolve("application.properties"));
         assertFailsWith("No application.properties in the config directory " + config.path());

@@ -131,6 +131,24 @@ class HostileFilesIT {
     }
 
     @Test
+    void symbolicLinksToDirectoriesAreNotFollowedInRecursiveRoutes() throws Exception {
+        config.route("upload", outbox, "transfer", "/in", "recursive", "true");
+        Path outside = TestFiles.random(tmp.resolve("outside/private.csv"), 10, 5);
+        Files.createSymbolicLink(outbox.resolve("linked"), outside.getParent());
+        Files.createSymbolicLink(outbox.resolve("loop"), outbox);
+        TestFiles.random(outbox.resolve("sub/ok.csv"), 10, 6);
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            await().atMost(DELIVERY).until(() -> Files.exists(archive().resolve("sub/ok.csv")));
+            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+            System.out.printf("HOSTILE FILES SUITE: directory links not followed: sent %d of 1 file, the outside file still in place %s%n",
+                    server.sessions().stores(), Files.exists(outside));
+            assertEquals(1, server.sessions().stores(), "files sent through a directory link");
+            assertTrue(Files.exists(outside), "a file outside the source was moved");
+            assertTrue(ferry.log().contains("linked is a symbolic link: not picked up"), ferry.log());
+        }
+    }
+
+    @Test
     void awkwardNamesAndEmptyFilesArrive() throws Exception {
         config.route("upload", outbox, "transfer", "/in");
         List<String> names = List.of("-rf.csv", "empty.txt", "with  two spaces.txt", "日本語のファイル.csv", "n".repeat(251) + ".csv");

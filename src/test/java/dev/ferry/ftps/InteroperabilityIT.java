@@ -84,6 +84,9 @@ class InteroperabilityIT {
                     TestFiles.assertSameBytes(file, landed.resolve(file.getFileName()));
                 }
                 assertFalse(ferry.log().contains("Gave up on"), ferry.log());
+                // pure-ftpd resumes nothing on TLS 1.3 (and does not require it); everywhere else every upload resumed
+                boolean resumes = !(kind == Kind.PURE_FTPD && tls.equals("TLSv1.3"));
+                assertEquals(resumes, !ferry.log().contains("TLS session NOT resumed"), ferry.log());
             }
             assertEquals(FILES, listOverOneControlConnection(server, tls, remoteDir), "names listed");
             assertResumedWhereLogged(server);
@@ -105,6 +108,30 @@ class InteroperabilityIT {
 
     static Stream<Kind> legacyServers() {
         return Stream.of(Kind.VSFTPD, Kind.PURE_FTPD);
+    }
+
+    @org.junit.jupiter.api.Test
+    void controlConnectionDroppedByTheServerBetweenFilesIsReplacedWithoutPausingTheTarget() throws Exception {
+        String remoteDir = "/idle-" + UUID.randomUUID();
+        Path landed = RealFtpServer.HOME.resolve(remoteDir.substring(1));
+        Path outbox = Files.createDirectories(tmp.resolve("outbox"));
+        // vsftpd closes a control connection idle for 2 s, as Transfer Family does after its idle timeout
+        try (RealFtpServer server = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("server"), "TLSv1.3", List.of("idle_session_timeout=2"))) {
+            FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg"))
+                    .target("site", server.port(), RealFtpServer.USER, RealFtpServer.PASSWORD).route("upload", outbox, "site", remoteDir);
+            try (FerryProcess ferry = FerryProcess.start(config)) {
+                Files.copy(originals.get(1), outbox.resolve(originals.get(1).getFileName()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(landed.resolve(originals.get(1).getFileName())));
+                // longer than the idle timeout: vsftpd has closed the control connection Ferry keeps between files
+                await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+                Files.copy(originals.get(2), outbox.resolve(originals.get(2).getFileName()));
+                await().atMost(Duration.ofSeconds(30)).until(() -> TestFiles.sameBytes(originals.get(2), landed.resolve(originals.get(2).getFileName())));
+                assertFalse(ferry.log().contains("unavailable"), "the target was paused:\n" + ferry.log());
+                assertFalse(ferry.log().contains("Failed delivery"), ferry.log());
+            }
+        } finally {
+            deleteTree(landed);
+        }
     }
 
     private static int listOverOneControlConnection(RealFtpServer server, String tls, String remoteDir) throws Exception {
