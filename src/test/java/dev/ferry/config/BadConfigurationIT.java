@@ -105,7 +105,8 @@ class BadConfigurationIT {
     @Test
     void duplicateRouteIds() throws Exception {
         config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in");
-        config.routeFile("again.yaml", Files.readString(config.path().resolve("routes/upload.yaml")));
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        config.routeFile("again.yaml", Files.readString(config.path().resolve("routes/upload.yaml")).replace(outbox.toString(), other.toString()));
         assertFailsWith("routes/upload.yaml: routeId 'upload' is already used by routes/again.yaml");
     }
 
