@@ -49,11 +49,7 @@ class ShutdownIT {
 
     @Test
     void uploadUnderWayFinishesWithinTheStopTimeout() throws Exception {
-        FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", server.port(), "ferry", "secret")
-                .property("camel.main.shutdown-timeout", "30").route("upload", outbox, "transfer", "/in");
-        try (FerryProcess ferry = FerryProcess.start(config)) {
-            Files.copy(original, outbox.resolve("big.bin"));
-            awaitUploadUnderWay();
+        try (FerryProcess ferry = startUploadWithStopTimeout(30)) {
             long start = System.nanoTime();
             int exit = ferry.stop();
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
@@ -69,11 +65,7 @@ class ShutdownIT {
 
     @Test
     void uploadCutByTheStopTimeoutLeavesTheFileInItsSourceAndNothingUnderItsFinalName() throws Exception {
-        FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", server.port(), "ferry", "secret")
-                .property("camel.main.shutdown-timeout", "2").route("upload", outbox, "transfer", "/in");
-        try (FerryProcess ferry = FerryProcess.start(config)) {
-            Files.copy(original, outbox.resolve("big.bin"));
-            awaitUploadUnderWay();
+        try (FerryProcess ferry = startUploadWithStopTimeout(2)) {
             long start = System.nanoTime();
             int exit = ferry.stop();
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
@@ -93,9 +85,20 @@ class ShutdownIT {
         }
     }
 
-    private void awaitUploadUnderWay() {
-        Path partial = tmp.resolve("server/in/.big.bin.ferry-part");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> Files.exists(partial) && Files.size(partial) > 10 * 1024 * 1024);
+    /** Starts Ferry with the given stop timeout and returns once the 200 MiB upload is well under way. */
+    private FerryProcess startUploadWithStopTimeout(int seconds) throws Exception {
+        FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", server.port(), "ferry", "secret")
+                .property("camel.main.shutdown-timeout", String.valueOf(seconds)).route("upload", outbox, "transfer", "/in");
+        FerryProcess ferry = FerryProcess.start(config);
+        try {
+            Files.copy(original, outbox.resolve("big.bin"));
+            Path partial = tmp.resolve("server/in/.big.bin.ferry-part");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.exists(partial) && Files.size(partial) > 10 * 1024 * 1024);
+        } catch (Exception | Error e) {
+            ferry.close();
+            throw e;
+        }
+        return ferry;
     }
 }

@@ -15,7 +15,6 @@ import dev.ferry.testing.Certificates;
 import dev.ferry.testing.TestFiles;
 import dev.ferry.testing.TestServers;
 import dev.ferry.testing.TestTargets;
-import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPSClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -162,14 +161,7 @@ class FtpsClientTest {
         TrustManager[] trust = TrustStores.trustManagers(Certificates.localhost().caPem(), null);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust, null);
-        FTPSClient stock = new FTPSClient(false, context);
-        stock.connect("localhost", server.port());
-        assertTrue(stock.login("ferry", "secret"));
-        stock.execPBSZ(0);
-        stock.execPROT("P");
-        stock.enterLocalPassiveMode();
-        stock.setFileType(FTP.BINARY_FILE_TYPE);
-        return stock;
+        return TestTargets.readyToTransfer(new FTPSClient(false, context), server.port(), "ferry", "secret");
     }
 
     private EmbeddedFtpsServer start(boolean requireReuse, String tls) throws Exception {
@@ -180,11 +172,6 @@ class FtpsClientTest {
     }
 
     private void connect(FtpsClient client) throws IOException {
-        client.connect("localhost", server.port());
-        assertTrue(client.login("ignored", "ignored"));
-        client.execPBSZ(0);
-        client.execPROT("P");
-        client.enterLocalPassiveMode();
-        client.setFileType(FTP.BINARY_FILE_TYPE);
+        TestTargets.readyToTransfer(client, server.port(), "ignored", "ignored");
     }
 }

@@ -16,7 +16,6 @@ import dev.ferry.testing.RealFtpServer;
 import dev.ferry.testing.RealFtpServer.Kind;
 import dev.ferry.testing.TestFiles;
 import dev.ferry.testing.TestTargets;
-import org.apache.commons.net.ftp.FTP;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,15 +134,9 @@ class InteroperabilityIT {
     }
 
     private static int listOverOneControlConnection(RealFtpServer server, String tls, String remoteDir) throws Exception {
-        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), RealFtpServer.USER, RealFtpServer.PASSWORD,
-                Certificates.localhost().caPem(), tls), true);
-        client.connect("localhost", server.port());
+        FtpsClient client = TestTargets.readyToTransfer(new FtpsClient(TestTargets.target(server.port(), RealFtpServer.USER,
+                RealFtpServer.PASSWORD, Certificates.localhost().caPem(), tls), true), server.port(), "ignored", "ignored");
         try {
-            assertTrue(client.login("ignored", "ignored"));
-            client.execPBSZ(0);
-            client.execPROT("P");
-            client.enterLocalPassiveMode();
-            client.setFileType(FTP.BINARY_FILE_TYPE);
             assertTrue(client.changeWorkingDirectory(remoteDir), client.getReplyString());
             return client.listFiles().length;
         } finally {

@@ -12,7 +12,6 @@ import dev.ferry.demo.TestCertificates;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.TestServers;
 import dev.ferry.testing.TestTargets;
-import org.apache.commons.net.ftp.FTP;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,13 +121,6 @@ class TransferFamilyRulesTest {
     }
 
     private FtpsClient loggedIn(PassiveAddress passive) throws IOException {
-        FtpsClient client = new FtpsClient(target(passive), false);
-        client.connect("localhost", server.port());
-        assertTrue(client.login("ignored", "ignored"));
-        client.execPBSZ(0);
-        client.execPROT("P");
-        client.enterLocalPassiveMode();
-        client.setFileType(FTP.BINARY_FILE_TYPE);
-        return client;
+        return TestTargets.readyToTransfer(new FtpsClient(target(passive), false), server.port(), "ignored", "ignored");
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.testing;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,11 +10,29 @@ import java.util.Optional;
 import dev.ferry.config.TargetConfig;
 import dev.ferry.ftps.Target;
 import io.quarkus.runtime.configuration.MemorySize;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPSClient;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Targets for tests that drive the FTPS client without starting the application. */
 public final class TestTargets {
 
     private TestTargets() {
+    }
+
+    /**
+     * Connects {@code client} to localhost:{@code port} and makes it ready to transfer the way Camel does: login,
+     * PBSZ 0, PROT P, passive, binary. Ferry's client logs in with its target's credentials whatever is passed.
+     */
+    public static <C extends FTPSClient> C readyToTransfer(C client, int port, String username, String password) throws IOException {
+        client.connect("localhost", port);
+        assertTrue(client.login(username, password), client.getReplyString());
+        client.execPBSZ(0);
+        client.execPROT("P");
+        client.enterLocalPassiveMode();
+        client.setFileType(FTP.BINARY_FILE_TYPE);
+        return client;
     }
 
     public static Target target(int port, String username, String password, Path trustStore, String... tlsVersions) {
