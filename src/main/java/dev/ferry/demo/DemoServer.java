@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -48,6 +49,7 @@ public class DemoServer {
             new SecureRandom().nextBytes(random);
             Files.writeString(passwordFile, HexFormat.of().formatHex(random), StandardCharsets.UTF_8);
         }
+        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
         TestCertificates certificates = TestCertificates.in(dir.resolve("tls"));
         server = EmbeddedFtpsServer.builder()
                 .root(dir.resolve("server"))

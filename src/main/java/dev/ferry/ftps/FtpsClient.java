@@ -16,11 +16,10 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,11 +55,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private static final Pattern EPSV_REPLY = Pattern.compile("\\((.)\\1\\1(\\d+)\\1\\)");
     private static final int DRAIN_MILLIS = 5_000;
     private static final int SLICE = 16 * 1024;
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "ferry-upload-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     static {
         // vsftpd's TLS 1.2 session tickets carry a lifetime the JDK discards, so with tickets on, the data connection
@@ -84,7 +78,19 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private volatile Socket dataPlain;
     private boolean controlReplyComplete = true;
     private Runnable onLogin = () -> { };
+    private ConnectGuard connectGuard = () -> { };
     private boolean sizeUnsupportedLogged;
+    private Boolean apacheFtpServer;
+    /** The TCP socket under the control connection's TLS, once negotiated: what a deadline closes. */
+    private volatile Socket controlPlain;
+    /** Kept: Commons Net's connect resets the closed socket's timeout afterwards, which hides the reason behind its own error. */
+    private TargetUnavailableException replyTimedOut;
+    /**
+     * Held for each command and its reply, and for a whole upload: a reply is only ever read by the thread that sent
+     * its command. Camel's producer may log out from a shutdown thread while the route thread waits for a reply; that
+     * thread then closes the connection instead of sending QUIT and reading a reply meant for the other.
+     */
+    private final ReentrantLock exchange = new ReentrantLock();
 
     /**
      * @param fromRoot whether remote paths start at the server's root: Camel treats every remote directory as
@@ -128,6 +134,17 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         this.onLogin = callback;
     }
 
+    /** Checked before each connection (a retry included): a paused target gets no logins. */
+    public void connectGuard(ConnectGuard guard) {
+        this.connectGuard = guard;
+    }
+
+    /** Throws while the target must not be connected to. */
+    @FunctionalInterface
+    public interface ConnectGuard {
+        void check() throws TargetUnavailableException;
+    }
+
     /**
      * Describes an upload under way that has made no progress for more than half the data timeout (it is cut at the
      * full timeout), or {@code null}: what the readiness check reports.
@@ -148,6 +165,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     @Override
     public void connect(String hostname, int port) throws IOException {
+        connectGuard.check();
         // execPROT("P") leaves a TLS socket factory behind that only disconnect() resets; Camel reconnects after a
         // dropped control connection without calling it, and the control connection must start in plain text
         if (_socket_ != null) {
@@ -159,12 +177,17 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         }
         setSocketFactory(null);
         controlSession = null;
+        controlPlain = null;
+        replyTimedOut = null;
         ticketsAtLastTransfer = -1;
         renewBeforeNextTransfer = false;
         try {
             super.connect(hostname, port);
             controlSession = ((SSLSocket) _socket_).getSession();
             LOG.debug("Connected to {} with {} {}", target.address(), controlSession.getProtocol(), controlSession.getCipherSuite());
+        } catch (TargetUnavailableException e) {
+            closeQuietly();
+            throw e;
         } catch (SSLException e) {
             closeQuietly();
             throw new TargetUnavailableException(tlsAdvice(e), e);
@@ -173,6 +196,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             throw new TargetUnavailableException("Cannot resolve " + hostname + " (" + target.key("host") + ")", e);
         } catch (IOException e) {
             closeQuietly();
+            if (replyTimedOut != null) {
+                throw replyTimedOut;
+            }
             throw new TargetUnavailableException("Cannot connect to " + target.address() + ": " + e, e);
         }
     }
@@ -185,13 +211,15 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     @Override
     protected void sslNegotiation() throws IOException {
         sslContext = newContext(target);
-        SSLSocket socket = (SSLSocket) sslContext.getSocketFactory().createSocket(_socket_, _hostname_, _socket_.getPort(), true);
+        Socket plain = _socket_;
+        SSLSocket socket = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, _hostname_, plain.getPort(), true);
         socket.setUseClientMode(true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         parameters.setProtocols(protocols);
         socket.setSSLParameters(parameters);
-        socket.startHandshake();
+        handshake(socket, plain, "control connection");
+        controlPlain = plain;
         _socket_ = socket;
         _controlInput_ = new BufferedReader(new InputStreamReader(socket.getInputStream(), getControlEncoding()));
         _controlOutput_ = new BufferedWriter(new OutputStreamWriter(socket.getOutputStream(), getControlEncoding()));
@@ -237,12 +265,96 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Every command passes here: the commands AWS Transfer Family does not support are never sent, and neither is an
+     * argument with a line break or NUL, which would reach the server as further commands (a file named
+     * {@code "x\r\nDELE y"}, a remote directory or password with a line break in it).
+     */
     @Override
     public int sendCommand(String command, String args) throws IOException {
         if (NEVER_SENT.contains(command)) {
             throw new IOException(command + " is never sent by Ferry (AWS Transfer Family does not support it)");
         }
-        return super.sendCommand(command, args);
+        checkArgument(command, args);
+        exchange.lock();
+        try {
+            return super.sendCommand(command, args);
+        } finally {
+            exchange.unlock();
+        }
+    }
+
+    private void checkArgument(String command, String args) throws UnsafeArgumentException {
+        if (args != null && Names.breaksCommandLine(args)) {
+            throw new UnsafeArgumentException("Refused to send " + command + " to " + target.address() + ": its argument "
+                    + ("PASS".equals(command) ? "(the password of " + target.key("password-file") + ")" : Names.printable(args))
+                    + " holds a line break or NUL, which the server would take for further commands; nothing was sent");
+        }
+    }
+
+    /**
+     * Every reply is read here, within an overall deadline of {@code data-timeout}: the socket's read timeout bounds
+     * each read only, and a server trickling its reply a byte at a time would otherwise hold the route forever.
+     */
+    @Override
+    public int getReply() throws IOException {
+        Socket socket = controlPlain != null ? controlPlain : _socket_;
+        exchange.lock();
+        try (Deadline deadline = Deadline.after(target.dataTimeout(), socket)) {
+            try {
+                return super.getReply();
+            } catch (IOException e) {
+                if (deadline.expired()) {
+                    replyTimedOut = new TargetUnavailableException(target.address() + " did not complete its reply within "
+                            + target.dataTimeout().toSeconds() + " s (" + target.key("data-timeout") + "); the connection was closed", e);
+                    throw replyTimedOut;
+                }
+                throw e;
+            }
+        } finally {
+            exchange.unlock();
+        }
+    }
+
+    /**
+     * From the route's own thread, or while the connection is idle: QUIT as usual. From another thread (Camel stopping
+     * the producer on a forced shutdown) while a command or upload is under way: the connection is closed instead, so
+     * no reply meant for the route thread's command is read here, nor QUIT's reply there.
+     */
+    @Override
+    public boolean logout() throws IOException {
+        if (!exchange.tryLock()) {
+            abortFromOtherThread();
+            return false;
+        }
+        try {
+            return super.logout();
+        } finally {
+            exchange.unlock();
+        }
+    }
+
+    @Override
+    public void disconnect() throws IOException {
+        if (exchange.isLocked() && !exchange.isHeldByCurrentThread()) {
+            // the route thread still uses the connection's streams: close the sockets only, it cleans up on its failure
+            abortFromOtherThread();
+            return;
+        }
+        super.disconnect();
+    }
+
+    private void abortFromOtherThread() {
+        LOG.debug("Closing the connection to {} while a command is under way on another thread", target.address());
+        for (Socket socket : new Socket[] { controlPlain, _socket_, dataPlain }) {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing is the point
+                }
+            }
+        }
     }
 
     /**
@@ -252,6 +364,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      */
     @Override
     protected Socket _openDataConnection_(String command, String arg) throws IOException {
+        // before any data connection is opened: a refused argument leaves the control connection as it was
+        checkArgument(command, arg);
         if (controlSession == null || !isConnected()) {
             throw new IOException("Not connected to " + target.address());
         }
@@ -269,8 +383,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             plain.connect(endpoint, millis(target.connectTimeout()));
         } catch (IOException e) {
             plain.close();
-            throw new IOException("Cannot open the data connection to " + endpoint.getAddress().getHostAddress() + ":"
-                    + endpoint.getPort() + " (" + target.key("passive-address") + "=" + policyName() + "): " + e, e);
+            throw new DataConnectionException("Cannot open the data connection to " + endpoint.getAddress().getHostAddress() + ":"
+                    + endpoint.getPort() + " (" + target.key("passive-address") + "=" + policyName() + "): " + e
+                    + ". Check that the server's passive ports are reachable from this host", e);
         }
         if (!FTPReply.isPositivePreliminary(sendCommand(command, arg))) {
             plain.close();
@@ -283,10 +398,10 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         parameters.setProtocols(protocols);
         data.setSSLParameters(parameters);
         try {
-            data.startHandshake();
+            handshake(data, plain, "data connection");
         } catch (IOException e) {
             data.close();
-            throw new IOException("TLS handshake on the data connection for " + command + " failed: " + e.getMessage(), e);
+            throw new DataConnectionException("TLS handshake on the data connection for " + command + " failed: " + e.getMessage(), e);
         }
         if (isTls13() && !resumedFromControl(data.getSession())) {
             // the server will most likely refuse it; whatever comes next starts on a fresh control connection
@@ -359,6 +474,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         if (!"STOR".equals(command)) {
             throw new IOException(command + " is never sent by Ferry (AWS Transfer Family does not support it)");
         }
+        checkArgument(command, remote);
+        exchange.lock();
         try {
             return store(command, remote, local);
         } catch (IOException e) {
@@ -366,6 +483,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                 closeQuietly();
             }
             throw e;
+        } finally {
+            exchange.unlock();
         }
     }
 
@@ -376,7 +495,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         if (socket == null) {
             controlReplyComplete = true;
             String reply = getReplyString().trim();
-            throw new IOException(command + " " + remote + " refused by " + target.address() + ": " + reply
+            throw refused(command + " " + remote + " refused by " + target.address() + ": " + reply
                     + ReuseRefusal.explain(reply, controlSession.getProtocol(), false));
         }
         SSLSocket data = (SSLSocket) socket;
@@ -386,7 +505,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         upload = progress;
         Socket plain = dataPlain;
         // a write has no timeout of its own: a connection that stops taking data without closing would block forever
-        ScheduledFuture<?> watchdog = WATCHDOG.scheduleWithFixedDelay(() -> {
+        ScheduledFuture<?> watchdog = Deadline.everySecond(() -> {
             if (progress.idleMillis() > target.dataTimeout().toMillis()) {
                 progress.stalled = true;
                 try {
@@ -396,7 +515,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                     // closing is the point
                 }
             }
-        }, 1, 1, TimeUnit.SECONDS);
+        });
         try (data) {
             OutputStream out = data.getOutputStream();
             byte[] buffer = new byte[target.bufferSize()];
@@ -410,7 +529,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             }
             out.flush();
             watchdog.cancel(false);
-            finishUpload(data);
+            finishUpload(data, plain);
         } catch (IOException e) {
             // after a stall the server will not answer soon either: the control connection is replaced, not waited on
             String reply = progress.stalled ? "" : serverReplyAfterFailure();
@@ -429,7 +548,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         controlReplyComplete = true;
         if (!completed) {
             String reply = getReplyString().trim();
-            throw new IOException("Upload of " + remote + " to " + target.address() + " refused: " + reply + resumptionNote(session, resumed)
+            throw refused("Upload of " + remote + " to " + target.address() + " refused: " + reply + resumptionNote(session, resumed)
                     + ReuseRefusal.explain(reply, session.getProtocol(), resumed));
         }
         verifySize(remote, bytes);
@@ -438,8 +557,19 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     }
 
     /**
-     * Renames the uploaded temporary file into place. Servers that refuse to rename over an existing file (Apache
-     * FtpServer, IIS) get the old file deleted first; vsftpd, ProFTPD and S3-backed servers replace it in one step.
+     * A refusal of the data connection itself (425; 522, as for lack of TLS session reuse) is the target's problem,
+     * not the file's: every file would get it. Anything else (553: no permission, a bad name) is the file's.
+     */
+    private IOException refused(String message) {
+        int code = getReplyCode();
+        return code == FTPReply.CANNOT_OPEN_DATA_CONNECTION || code == 522 ? new DataConnectionException(message) : new IOException(message);
+    }
+
+    /**
+     * Renames the uploaded temporary file into place. vsftpd, ProFTPD and S3-backed servers replace an existing file in
+     * one step. Servers that refuse to rename over one (Apache FtpServer's {@code 553 Can't rename file.}, IIS's
+     * {@code 550 ... already exists}) get the old file deleted first; any other refusal ({@code 550 Permission denied})
+     * leaves the server's files as they are and fails the attempt.
      */
     @Override
     public boolean rename(String from, String to) throws IOException {
@@ -450,13 +580,30 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             return true;
         }
         String refusal = getReplyString().trim();
-        // only when the name is taken: never delete the delivered file for any other refusal
-        if (FTPReply.isNegativePermanent(getReplyCode()) && exists(to) && deleteFile(to)
+        if (refusesRenameOverExisting(getReplyCode(), refusal) && exists(to) && deleteFile(to)
                 && FTPReply.isPositiveIntermediate(rnfr(from)) && FTPReply.isPositiveCompletion(rnto(to))) {
             LOG.debug("{} refused to rename over {} ({}); replaced it by delete and rename", target.address(), to, refusal);
             return true;
         }
         throw new IOException("Cannot rename " + from + " to " + to + " on " + target.address() + ": " + refusal);
+    }
+
+    /** Whether the refusal means "the name is taken" rather than anything else: only then may the old file go. */
+    private boolean refusesRenameOverExisting(int code, String refusal) throws IOException {
+        if (!FTPReply.isNegativePermanent(code)) {
+            return false;
+        }
+        if (refusal.toLowerCase(Locale.ROOT).contains("exist")) {
+            return true;
+        }
+        if (code != FTPReply.FILE_NAME_NOT_ALLOWED) {
+            return false;
+        }
+        if (apacheFtpServer == null) {
+            // Apache FtpServer answers a rename over an existing file with the same 553 as any other refused rename
+            apacheFtpServer = FTPReply.isPositiveCompletion(syst()) && getReplyString().contains("Apache FtpServer");
+        }
+        return apacheFtpServer;
     }
 
     private boolean exists(String path) throws IOException {
@@ -502,11 +649,12 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      * On TLS 1.3 the JDK learns the server's next session ticket only when it reads, and a STOR never reads its
      * data connection: half-close it and read to its end (bounded), so the next data connection can resume too.
      */
-    private static void finishUpload(SSLSocket data) {
+    private void finishUpload(SSLSocket data, Socket plain) {
         if (!"TLSv1.3".equals(data.getSession().getProtocol())) {
             return;
         }
-        try {
+        // each read is bounded by the socket timeout, the whole drain by the deadline
+        try (Deadline deadline = Deadline.after(Duration.ofMillis(Math.min(DRAIN_MILLIS, target.dataTimeout().toMillis())), plain)) {
             data.shutdownOutput();
             data.setSoTimeout(DRAIN_MILLIS);
             InputStream in = data.getInputStream();
@@ -516,6 +664,21 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.trace("Draining the data connection ended with {}", e.toString());
+        }
+    }
+
+    /** A TLS handshake, bounded as a whole by {@code data-timeout} as well as per read. */
+    private void handshake(SSLSocket socket, Socket plain, String which) throws IOException {
+        try (Deadline deadline = Deadline.after(target.dataTimeout(), plain)) {
+            try {
+                socket.startHandshake();
+            } catch (IOException e) {
+                if (deadline.expired()) {
+                    throw new SSLException("the TLS handshake on the " + which + " did not complete within " + target.dataTimeout().toSeconds()
+                            + " s (" + target.key("data-timeout") + ")", e);
+                }
+                throw e;
+            }
         }
     }
 
@@ -577,13 +740,22 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             case REPLY:
                 return reply;
             default:
-                if (reply.isAnyLocalAddress()) {
+                // 0.0.0.0, and addresses that mean something else from here (loopback, carrier-grade NAT), as Transfer
+                // Family behind a NAT or a misconfigured pasv_address would send them
+                if (reply.isAnyLocalAddress() || reply.isLoopbackAddress() && !control.isLoopbackAddress() || isCgnat(reply) && !isCgnat(control)) {
                     return control;
                 }
                 boolean replyPrivate = reply.isSiteLocalAddress() || reply.isLinkLocalAddress();
-                boolean controlPrivate = control.isSiteLocalAddress() || control.isLinkLocalAddress() || control.isLoopbackAddress();
+                boolean controlPrivate = control.isSiteLocalAddress() || control.isLinkLocalAddress() || control.isLoopbackAddress()
+                        || isCgnat(control);
                 return replyPrivate && !controlPrivate ? control : reply;
         }
+    }
+
+    /** 100.64.0.0/10, shared address space (RFC 6598): not reachable from outside the provider's network. */
+    private static boolean isCgnat(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        return bytes.length == 4 && (bytes[0] & 0xff) == 100 && (bytes[1] & 0xc0) == 64;
     }
 
     private String policyName() {

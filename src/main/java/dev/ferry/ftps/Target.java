@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.TrustManager;
 
@@ -16,6 +18,8 @@ import dev.ferry.config.TargetConfig;
 import dev.ferry.config.TargetConfig.PassiveAddress;
 import dev.ferry.config.TargetConfig.UploadMode;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One configured FTPS server, checked at start-up: every problem names its {@code ferry.targets.<name>.<key>}.
@@ -23,7 +27,10 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  */
 public final class Target {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Target.class);
     private static final Set<String> TLS_VERSIONS = Set.of("TLSv1.2", "TLSv1.3");
+    /** Host names and IPv4/IPv6 literals: nothing that could change the meaning of the endpoint URI it goes into. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]+");
 
     private final String name;
     private final TargetConfig config;
@@ -39,6 +46,13 @@ public final class Target {
         String key = "ferry.targets." + name + ".";
         if (config.host().isBlank()) {
             throw new ConfigurationException(key + "host is empty: set it to the server's host name");
+        }
+        if (!HOST.matcher(config.host()).matches()) {
+            throw new ConfigurationException(key + "host=" + Names.printable(config.host())
+                    + " is not a host name or IP address (ASCII letters, digits, '.', '-', ':'; an international name in its xn-- form)");
+        }
+        if (Names.breaksCommandLine(config.username())) {
+            throw new ConfigurationException(key + "username holds a line break: it would reach the server as a further command");
         }
         if (config.port() < 1 || config.port() > 65535) {
             throw new ConfigurationException(key + "port=" + config.port() + " is not a TCP port (1-65535)");
@@ -58,8 +72,16 @@ public final class Target {
                 throw new ConfigurationException(key + "password-file: " + file.toAbsolutePath()
                         + " does not exist or is not readable by this user; create it holding the password (mode 600)");
             }
+            try {
+                readPassword(file, key + "password-file");
+            } catch (IOException e) {
+                throw new ConfigurationException(e.getMessage());
+            }
+            warnIfOthersCanRead(file, key + "password-file");
         } else if (config.password().isEmpty()) {
             throw new ConfigurationException(key + "password-file (or " + key + "password) is required");
+        } else if (Names.breaksCommandLine(config.password().get())) {
+            throw new ConfigurationException(key + "password holds a line break: it would reach the server as a further command");
         }
         TrustManager[] trust;
         Optional<Path> store = config.trustStore();
@@ -100,10 +122,31 @@ public final class Target {
     /** Read at each login, so a rotated password file is picked up without a restart. */
     public String password() throws IOException {
         if (config.passwordFile().isPresent()) {
-            String text = Files.readString(config.passwordFile().get(), StandardCharsets.UTF_8);
-            return text.replaceAll("[\\r\\n]+$", "");
+            return readPassword(config.passwordFile().get(), key("password-file"));
         }
         return config.password().orElseThrow();
+    }
+
+    /** The file's text without trailing line breaks; a line break inside is refused: it would end the PASS command. */
+    private static String readPassword(Path file, String key) throws IOException {
+        String password = Files.readString(file, StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
+        if (Names.breaksCommandLine(password)) {
+            throw new IOException(key + ": " + file.toAbsolutePath() + " holds more than one line; it must hold the password alone"
+                    + " (a trailing line break is fine)");
+        }
+        return password;
+    }
+
+    private static void warnIfOthersCanRead(Path file, String key) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                LOG.warn("{}: {} can be read by every user of this host; restrict it: chmod 600 {} (or 640 with a group of the"
+                        + " service user)", key, file.toAbsolutePath(), file.toAbsolutePath());
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to check
+        }
     }
 
     TrustManager[] trustManagers() {

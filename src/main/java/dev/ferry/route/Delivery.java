@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import dev.ferry.ftps.FtpsClient;
+import dev.ferry.ftps.Names;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetUnavailableException;
 import dev.ferry.ftps.TransferReport;
@@ -32,13 +36,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One route's file outcomes, in one place: skip what was already delivered, record and archive what was uploaded,
- * leave files waiting while the target is unavailable, and quarantine what failed every attempt.
+ * One route's file outcomes, in one place: pick up regular files only, quarantine names no server may see, skip what
+ * was already delivered, record and archive what was uploaded, leave files waiting while the target is unavailable,
+ * and quarantine what failed every attempt.
  * <p>
- * A delivered file is identified by its path relative to the source, its size and its modification time (ms), and
- * recorded in {@link DeliveryRecord} before it is archived: a file dropped again under the same name with other
- * content is sent again; a file whose upload finished just before a crash, but that was not yet archived, is archived
- * without being sent twice.
+ * A delivered file is recorded in {@link DeliveryRecord} with its exact {@link FileState} before it is archived, and
+ * the entry is dropped once it is: a file whose upload finished just before a crash (or a full archive disk), but that
+ * was not yet archived, is archived without being sent twice; any other file, a look-alike with the same name, size
+ * and modification time included, is sent.
  */
 public class Delivery implements GenericFileFilter<File> {
 
@@ -46,6 +51,7 @@ public class Delivery implements GenericFileFilter<File> {
     static final String PROPERTY = "ferryDelivery";
     static final String RETRIES = "ferryRetries";
     static final String TEMP_NAME = "FerryTemporaryName";
+    static final String RECORD_KEY = "ferryRecordKey";
     private static final int MAX_NAME_BYTES = 255;
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd");
@@ -58,12 +64,17 @@ public class Delivery implements GenericFileFilter<File> {
     private final Path failedDir;
     private final String remoteDir;
     private final Duration localFailureDelay;
+    private final Pattern include;
+    private final long stableForMillis;
     private final Map<Path, Instant> held = new ConcurrentHashMap<>();
-    private final Set<Path> warned = ConcurrentHashMap.newKeySet();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private volatile String routeId = "?";
 
     Delivery(Target target, TargetGate gate, FtpsClient client, DeliveryRecord delivered, Path archiveDir, Path failedDir,
-            String remoteDir, Duration localFailureDelay) {
+            String remoteDir, Duration localFailureDelay, Pattern include, long stableForMillis) {
         this.localFailureDelay = localFailureDelay;
+        this.include = include;
+        this.stableForMillis = stableForMillis;
         this.target = target;
         this.gate = gate;
         this.client = client;
@@ -91,26 +102,37 @@ public class Delivery implements GenericFileFilter<File> {
         return gate;
     }
 
-    public void beforeUpload(Exchange exchange) throws TargetUnavailableException {
+    /** The route this delivery belongs to, once it exists: for reports written before any exchange. */
+    void routeId(String id) {
+        this.routeId = id;
+    }
+
+    public void beforeUpload(Exchange exchange) throws IOException {
         gate.checkOpen();
-        exchange.getIn().setHeader(TEMP_NAME, temporaryName(exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class)));
-        if (delivered.contains(key(exchange))) {
+        Path source = source(exchange);
+        String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        exchange.getIn().setHeader(TEMP_NAME, temporaryName(name, exchange.getFromRouteId()));
+        // each attempt reads the file afresh and fails if it changes meanwhile (LocalFile)
+        exchange.getIn().setBody(new LocalFile(source, relativePath(exchange)));
+        String key = key(exchange, FileState.of(source));
+        if (delivered.contains(key)) {
             exchange.setProperty(ALREADY_DELIVERED, true);
-            LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", relativePath(exchange),
-                    target.address(), remoteDir);
+            exchange.setProperty(RECORD_KEY, key);
+            LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", shown(exchange), target.address(), remoteDir);
         }
     }
 
-    public void uploaded(Exchange exchange) throws IOException {
+    public void uploaded(Exchange exchange) {
         gate.succeeded();
         TransferReport report = client.lastTransfer();
-        if (report != null && report.bytes() != size(exchange)) {
-            // the file changed after it was picked up: the attempt fails and the next one sends what is there then
-            throw new IOException(relativePath(exchange) + " changed during its upload (" + size(exchange) + " bytes when picked up, "
-                    + report.bytes() + " sent)");
+        FileState sent = exchange.getIn().getBody(LocalFile.class).sent();
+        String key = key(exchange, sent);
+        exchange.setProperty(RECORD_KEY, key);
+        if (!delivered.add(key)) {
+            LOG.error("{} was delivered to {}:{} but cannot be recorded as delivered (see above); it is not sent again while Ferry runs",
+                    shown(exchange), target.address(), remoteDir);
         }
-        delivered.add(key(exchange));
-        LOG.info("Uploaded {} ({} bytes) to {}:{} in {} ms, {}", relativePath(exchange), String.format("%,d", size(exchange)),
+        LOG.info("Uploaded {} ({} bytes) to {}:{} in {} ms, {}", shown(exchange), String.format("%,d", sent.size()),
                 target.host(), remoteDir, report == null ? "?" : report.millis(),
                 report == null ? "" : report.resumption() + " (" + report.tlsProtocol() + ")");
     }
@@ -123,10 +145,15 @@ public class Delivery implements GenericFileFilter<File> {
         Path source = source(exchange);
         try {
             Path archived = moveUnique(source, archiveDir.resolve(LocalDate.now().format(DAY)).resolve(relativePath(exchange)), null);
-            LOG.debug("Archived {} as {}", source, archived);
+            LOG.debug("Archived {} as {}", shown(exchange), Names.printable(archived.toString()));
         } catch (IOException | RuntimeException e) {
             hold(source, "was delivered but cannot be moved to the archive " + archiveDir + " (" + e + "); it stays in the source and is "
                     + "archived, not sent again, once the archive directory can take it");
+            return;
+        }
+        String key = exchange.getProperty(RECORD_KEY, String.class);
+        if (key != null) {
+            delivered.remove(key);
         }
     }
 
@@ -136,7 +163,7 @@ public class Delivery implements GenericFileFilter<File> {
         if (cause != null) {
             gate.failed(cause);
         }
-        LOG.debug("{} waits in {} until target {} is available", relativePath(exchange), source(exchange).getParent(), target.name());
+        LOG.debug("{} waits in {} until target {} is available", shown(exchange), source(exchange).getParent(), target.name());
     }
 
     /** Every attempt failed: move the file to the failed directory with a {@code .error} report beside it. */
@@ -144,54 +171,77 @@ public class Delivery implements GenericFileFilter<File> {
         Exception error = failure(exchange);
         if (exchange.getContext().isStopping()) {
             // redelivery was cut short by shutdown: the file is not at fault, so it waits for the next start
-            LOG.info("{} stays in {} for the next start (stopping while retrying: {})", relativePath(exchange), source(exchange).getParent(),
+            LOG.info("{} stays in {} for the next start (stopping while retrying: {})", shown(exchange), source(exchange).getParent(),
                     describe(error));
             return;
         }
         int attempts = 1 + exchange.getProperty(RETRIES, 0, Integer.class);
-        Path source = source(exchange);
-        String reply = reply(error);
+        quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts, reply(error), describe(error));
+    }
+
+    /** Moves the file to the failed directory, its report beside it; a file the disk cannot take is held instead. */
+    private void quarantine(Path source, String relativePath, String route, int attempts, String reply, String error) {
         String report = "time: " + Instant.now() + "\n"
-                + "file: " + source + "\n"
-                + "route: " + exchange.getFromRouteId() + "\n"
+                + "file: " + Names.printable(source.toString()) + "\n"
+                + "route: " + route + "\n"
                 + "target: " + target.name() + " (" + target.address() + "), remote directory " + remoteDir + "\n"
                 + "attempts: " + attempts + "\n"
-                + (reply == null ? "" : "server reply: " + reply + "\n")
-                + "error: " + describe(error) + "\n";
+                + (reply == null ? "" : "server reply: " + Names.printable(reply) + "\n")
+                + "error: " + Names.printable(error) + "\n";
+        String shown = Names.printable(relativePath);
         try {
             // the report first: a file in the failed directory always has its reason beside it
-            Path moved = moveUnique(source, failedDir.resolve(relativePath(exchange)),
+            Path moved = moveUnique(source, failedDir.resolve(relativePath),
                     target -> Files.writeString(errorFile(target), report, StandardCharsets.UTF_8));
-            LOG.error("Gave up on {} after {} attempts, moved to {}: {}", relativePath(exchange), attempts, moved, describe(error));
+            LOG.error("Gave up on {} after {} attempts, moved to {}: {}", shown, attempts, Names.printable(moved.toString()),
+                    Names.printable(error));
         } catch (IOException | RuntimeException e) {
-            hold(source, "failed " + attempts + " attempts (" + describe(error) + ") but cannot be moved to the failed directory " + failedDir
-                    + " (" + e + "); it stays in the source and is tried again later");
+            hold(source, "failed " + attempts + " attempts (" + Names.printable(error) + ") but cannot be moved to the failed directory "
+                    + failedDir + " (" + e + "); it stays in the source and is tried again later");
         }
     }
 
     /** Keeps a file the local disk could not take out of the polls for a while, with one error line per hold. */
     private void hold(Path source, String why) {
         held.put(source, Instant.now().plus(localFailureDelay));
-        LOG.error("{} {}", source, why);
+        LOG.error("{} {}", Names.printable(source.toString()), why);
     }
 
     /**
-     * Picks up regular, readable files not on hold. Symbolic links and files without read permission are left alone
-     * with one warning each: Ferry ships regular files, and a mode-000 file is usually still being prepared.
+     * Picks up regular, readable files not on hold whose names match {@code include}. Symbolic links, special files
+     * (FIFOs, sockets, devices: opening a FIFO would block the route) and files without read permission are left
+     * alone with one warning each: Ferry ships regular files, and a mode-000 file is usually still being prepared.
+     * A name no server may see (see {@link #unsendable}) is quarantined at once; a name this JVM cannot decode is
+     * reported once, as it can be neither opened nor moved.
      */
     @Override
     public boolean accept(GenericFile<File> file) {
-        Path path = file.getFile().toPath();
-        if (Files.isSymbolicLink(path)) {
+        File local = file.getFile();
+        Path path;
+        BasicFileAttributes attributes;
+        try {
+            path = local.toPath();
+            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (InvalidPathException | IOException e) {
+            if (local.getName().indexOf('\uFFFD') >= 0 || e instanceof InvalidPathException) {
+                undecodable(local);
+            }
+            // otherwise gone since the listing: nothing to pick up
+            return false;
+        }
+        if (attributes.isSymbolicLink()) {
             // directories too: a linked directory would ship (and archive) files from outside the source, a loop forever
             warnOnce(path, "is a symbolic link: not picked up. Ferry ships regular files only; move or copy the file itself into the source");
             return false;
         }
-        if (file.isDirectory()) {
+        if (attributes.isDirectory()) {
             return true;
         }
-        if (!readable(path)) {
-            warnOnce(path, "cannot be read (no read permission): not picked up until its permissions allow it");
+        if (!attributes.isRegularFile()) {
+            warnOnce(path, "is not a regular file (a FIFO, socket or device): not picked up. Ferry ships regular files only");
+            return false;
+        }
+        if (include != null && !include.matcher(local.getName()).matches()) {
             return false;
         }
         Instant until = held.get(path);
@@ -200,6 +250,18 @@ public class Delivery implements GenericFileFilter<File> {
                 return false;
             }
             held.remove(path);
+        }
+        String unsendable = unsendable(file.getRelativeFilePath());
+        if (unsendable != null) {
+            // once it is complete: a move to another disk copies, and a writer still at work would lose what follows
+            if (attributes.lastModifiedTime().toMillis() < System.currentTimeMillis() - stableForMillis) {
+                quarantine(path, file.getRelativeFilePath(), routeId, 0, null, Names.printable(file.getRelativeFilePath()) + ": " + unsendable);
+            }
+            return false;
+        }
+        if (!readable(path)) {
+            warnOnce(path, "cannot be read (no read permission): not picked up until its permissions allow it");
+            return false;
         }
         return true;
     }
@@ -216,12 +278,41 @@ public class Delivery implements GenericFileFilter<File> {
         }
     }
 
+    /**
+     * Why no server may see this name, or {@code null}. A line break would end the FTP command it is sent in (command
+     * injection); a backslash is a directory separator to Camel's FTP component in some of its steps and not in
+     * others, so the temporary and final names would not match.
+     */
+    static String unsendable(String relativePath) {
+        if (Names.breaksCommandLine(relativePath)) {
+            return "the name holds a line break, which would end the FTP command it is sent in; Ferry does not send it."
+                    + " Rename the file without line breaks and move it back into the source";
+        }
+        if (relativePath.indexOf('\\') >= 0) {
+            return "the name holds a backslash, which FTP servers and Camel treat as a directory separator; Ferry does not send it."
+                    + " Rename the file without backslashes and move it back into the source";
+        }
+        return null;
+    }
+
+    private void undecodable(File file) {
+        String name = Names.printable(file.getPath());
+        if (warned.size() > 10_000) {
+            warned.clear();
+        }
+        if (warned.add(name)) {
+            LOG.error("{} has a name that is not valid in this JVM's file-name encoding ({}): Ferry can neither open nor move it, so it"
+                    + " stays where it is, undelivered. {}", name, System.getProperty("sun.jnu.encoding"), Encoding.advice());
+        }
+    }
+
     private void warnOnce(Path path, String why) {
         if (warned.size() > 10_000) {
             warned.clear();
         }
-        if (warned.add(path)) {
-            LOG.warn("{} {}", path, why);
+        String name = Names.printable(path.toString());
+        if (warned.add(name)) {
+            LOG.warn("{} {}", name, why);
         }
     }
 
@@ -273,22 +364,33 @@ public class Delivery implements GenericFileFilter<File> {
     }
 
     /**
-     * {@code .<name>.ferry-part} in the same remote directory, the same on every attempt so a later attempt replaces
-     * what a crash left; for names too long for that, {@code .ferry-<crc32 of the name>.part}.
+     * {@code .<name>.<route>.ferry-part} in the same remote directory: the same on every attempt, so a later attempt
+     * replaces what a crash left, and never another route's, so two routes sending one name to one directory do not
+     * write into each other's upload. The route id stands in the name when it is short and plain, else its CRC-32;
+     * for names too long for that, {@code .ferry-<crc32 of the name>-<route>.part}.
      */
-    static String temporaryName(String name) {
-        String readable = "." + name + ".ferry-part";
+    static String temporaryName(String name, String routeId) {
+        String route = routeId.matches("[A-Za-z0-9_-]{1,40}") ? routeId : crc(routeId);
+        String readable = "." + name + "." + route + ".ferry-part";
         if (readable.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_BYTES) {
             return readable;
         }
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(name.getBytes(StandardCharsets.UTF_8));
-        return ".ferry-" + java.util.HexFormat.of().toHexDigits((int) crc.getValue()) + ".part";
+        return ".ferry-" + crc(name) + "-" + crc(routeId) + ".part";
     }
 
-    private String key(Exchange exchange) {
-        return target.name() + "|" + remoteDir + "|" + relativePath(exchange) + "|" + size(exchange) + "|"
-                + exchange.getIn().getHeader(Exchange.FILE_LAST_MODIFIED, 0L, Long.class);
+    private static String crc(String text) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
+        return java.util.HexFormat.of().toHexDigits((int) crc.getValue());
+    }
+
+    private String key(Exchange exchange, FileState state) {
+        return DeliveryRecord.key(target.name(), remoteDir, relativePath(exchange), state);
+    }
+
+    /** The relative path as log lines show it. */
+    private static String shown(Exchange exchange) {
+        return Names.printable(relativePath(exchange));
     }
 
     private static Path source(Exchange exchange) {
@@ -297,10 +399,6 @@ public class Delivery implements GenericFileFilter<File> {
 
     private static String relativePath(Exchange exchange) {
         return exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
-    }
-
-    private static long size(Exchange exchange) {
-        return exchange.getIn().getHeader(Exchange.FILE_LENGTH, 0L, Long.class);
     }
 
     /** Moves the file, adding {@code .1}, {@code .2} ... before its extension when the name is taken. */

@@ -2,12 +2,12 @@ package dev.ferry.route;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,20 +18,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The record of delivered files of one source directory ({@code <source>/.ferry/delivered}): one line per delivery,
- * each with its own CRC-32, appended and synced before the file is archived. On start the lines whose checksum holds
- * are the proof that a file was delivered; damaged lines (a truncated or corrupted file) are reported and ignored, so
- * a file whose record was lost is sent again rather than never. Camel's FileIdempotentRepository cannot tell a
- * damaged line from a key, hence this class.
+ * The files of one source directory that were delivered but are not archived yet ({@code <source>/.ferry/delivered}):
+ * the record covers one window only, a crash or a full disk between the server's confirmation and the archive move.
+ * An entry is appended and synced once the server has the file, and dropped once the file is archived; a file found
+ * in the source with an entry of its exact {@link FileState} is archived without being sent again, any other file is
+ * sent. Each line carries its own CRC-32: damaged lines (a truncated or corrupted file) are reported and ignored, so
+ * a file whose entry was lost is sent again rather than never. Camel's FileIdempotentRepository can neither drop an
+ * entry once a file is archived nor tell a damaged line from a key, hence this class.
  */
 final class DeliveryRecord {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryRecord.class);
-    /** Above this many lines the record is rewritten with the newest half: only recent ones can still matter. */
-    private static final int COMPACT_ABOVE = 20_000;
+    /** Entries of this record format; older ones (identity without inode and change time) are dropped on load. */
+    private static final String VERSION = "v2|";
+    private static final String DROPPED = "del ";
+    /** Rewritten when it holds this many more lines than entries, keeping every entry. */
+    private static final int SLACK = 1000;
 
     private final Path file;
     private final Set<String> delivered = new LinkedHashSet<>();
+    private int lines;
+    private boolean failing;
 
     private DeliveryRecord(Path file) {
         this.file = file;
@@ -43,23 +50,70 @@ final class DeliveryRecord {
         return record;
     }
 
-    synchronized boolean contains(String key) {
-        return delivered.contains(key);
+    /** The entry for one file version: target, remote directory, path in the source and {@link FileState}. */
+    static String key(String target, String remoteDir, String relativePath, FileState state) {
+        return VERSION + target + "|" + remoteDir + "|" + relativePath + "|" + state.identity();
     }
 
-    synchronized void add(String key) throws IOException {
-        if (delivered.contains(key)) {
+    synchronized boolean contains(String key) {
+        return delivered.contains(escape(key));
+    }
+
+    /**
+     * Records a delivery, synced to disk before this returns. When the record cannot be written (read-only or full
+     * disk), the entry is kept in memory only, so the file is still not sent again while the process runs, and
+     * {@code false} says so.
+     */
+    synchronized boolean add(String key) {
+        String entry = escape(key);
+        if (!delivered.add(entry)) {
+            return true;
+        }
+        try {
+            boolean created = !Files.exists(file);
+            append(line(entry), true);
+            if (created) {
+                syncDirectory();
+            }
+            if (failing) {
+                failing = false;
+                LOG.info("The delivery record {} can be written again", file);
+            }
+            return true;
+        } catch (IOException e) {
+            if (!failing) {
+                failing = true;
+                LOG.error("Cannot write the delivery record {} ({}): delivered files are remembered in memory until it can be written"
+                        + " again; should Ferry restart meanwhile, a delivered file not yet archived is sent again", file, e.toString());
+            }
+            return false;
+        }
+    }
+
+    /** The file was archived: its entry is no longer needed. Not synced: a lost removal leaves an entry no file matches. */
+    synchronized void remove(String key) {
+        String entry = escape(key);
+        if (!delivered.remove(entry)) {
             return;
         }
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.SYNC)) {
-            out.write(line(key).getBytes(StandardCharsets.UTF_8));
+        try {
+            append(line(DROPPED + entry), false);
+            if (lines > 2 * delivered.size() + SLACK) {
+                rewrite(false);
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot note the archiving in {}: {}", file, e.toString());
         }
-        // only once it is on disk: a failed write must fail the delivery, not pass on a retry
-        delivered.add(key);
-        if (delivered.size() > COMPACT_ABOVE) {
-            rewrite(false);
+    }
+
+    private void append(String line, boolean sync) throws IOException {
+        StandardOpenOption[] options = sync
+                ? new StandardOpenOption[] { StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC }
+                : new StandardOpenOption[] { StandardOpenOption.CREATE, StandardOpenOption.APPEND };
+        try (OutputStream out = Files.newOutputStream(file, options)) {
+            out.write(line.getBytes(StandardCharsets.UTF_8));
         }
+        lines++;
     }
 
     private void load() throws IOException {
@@ -68,53 +122,74 @@ final class DeliveryRecord {
             return;
         }
         int damaged = 0;
-        List<String> lines;
+        int outdated = 0;
+        List<String> text;
         try {
-            lines = List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n", -1));
+            text = List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n", -1));
         } catch (IOException e) {
             LOG.warn("Cannot read the delivery record {} ({}): starting without it; files still in the source are sent again", file, e.toString());
             return;
         }
-        for (String line : lines) {
+        for (String line : text) {
             if (line.isEmpty()) {
                 continue;
             }
-            String key = verified(line);
-            if (key == null) {
+            lines++;
+            String payload = verified(line);
+            if (payload == null) {
                 damaged++;
+            } else if (payload.startsWith(DROPPED)) {
+                delivered.remove(payload.substring(DROPPED.length()));
+            } else if (payload.startsWith(VERSION)) {
+                delivered.add(payload);
             } else {
-                delivered.add(key);
+                outdated++;
             }
         }
         if (damaged > 0) {
             LOG.warn("Delivery record {}: {} damaged line(s) ignored ({} intact); a file they recorded is sent again if it is still in the"
                     + " source", file, damaged, delivered.size());
         }
-        if (damaged > 0 || delivered.size() > COMPACT_ABOVE) {
+        if (outdated > 0) {
+            LOG.info("Delivery record {}: {} entries of an older format dropped; such a file still in the source is sent again", file, outdated);
+        }
+        if (damaged > 0 || outdated > 0 || lines > 2 * delivered.size() + SLACK) {
             rewrite(damaged > 0);
         }
     }
 
-    /** Keeps the intact (and, above the limit, the newest) lines; a damaged file is kept beside it for inspection. */
+    /** Keeps every entry; a damaged file is kept beside it for inspection. */
     private void rewrite(boolean damaged) throws IOException {
-        List<String> keep = new ArrayList<>(delivered);
-        if (keep.size() > COMPACT_ABOVE) {
-            keep = keep.subList(keep.size() - COMPACT_ABOVE / 2, keep.size());
-            delivered.retainAll(keep);
-        }
         Path fresh = file.resolveSibling(file.getFileName() + ".new");
         StringBuilder text = new StringBuilder();
-        keep.forEach(key -> text.append(line(key)));
+        delivered.forEach(entry -> text.append(line(entry)));
         Files.writeString(fresh, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.SYNC);
         if (damaged) {
             Files.copy(file, file.resolveSibling(file.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
         }
         Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory();
+        lines = delivered.size();
     }
 
-    private static String line(String key) {
-        return crc(key) + " " + key + "\n";
+    /** A new or replaced file is only durable once its directory entry is: sync the directory too. */
+    private void syncDirectory() {
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // some file systems cannot sync a directory; the file itself is synced
+            LOG.debug("Cannot sync the directory {}: {}", file.getParent(), e.toString());
+        }
+    }
+
+    /** No line break inside an entry, whatever a name holds: one entry, one line. */
+    private static String escape(String key) {
+        return key.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+    }
+
+    private static String line(String payload) {
+        return crc(payload) + " " + payload + "\n";
     }
 
     private static String verified(String line) {
@@ -122,13 +197,13 @@ final class DeliveryRecord {
         if (space != 8) {
             return null;
         }
-        String key = line.substring(space + 1);
-        return crc(key).equals(line.substring(0, space)) ? key : null;
+        String payload = line.substring(space + 1);
+        return crc(payload).equals(line.substring(0, space)) ? payload : null;
     }
 
-    private static String crc(String key) {
+    private static String crc(String payload) {
         CRC32 crc = new CRC32();
-        crc.update(key.getBytes(StandardCharsets.UTF_8));
+        crc.update(payload.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 }

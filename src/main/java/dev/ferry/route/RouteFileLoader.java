@@ -1,6 +1,7 @@
 package dev.ferry.route;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +19,18 @@ import jakarta.enterprise.event.Observes;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.Targets;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import dev.ferry.ftps.FtpsClient;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.component.file.remote.FtpsEndpoint;
+import org.apache.camel.component.file.remote.RemoteFileEndpoint;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +72,9 @@ public class RouteFileLoader {
                     + " Add one per source directory (see README.md, 'Route files')");
         }
 
+        Encoding.warnIfNotUtf8();
+        context.getTypeConverterRegistry().addTypeConverter(InputStream.class, LocalFile.class, LocalFile.CONVERTER);
+        context.getCamelContextExtension().registerEndpointCallback(RouteFileLoader::onlyFerrysClient);
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         parameters = new UploadParameters(context, targets, config);
         model.addRouteTemplateDefinitionConverter(FtpsUploadTemplate.TEMPLATE_ID, parameters);
@@ -99,6 +108,8 @@ public class RouteFileLoader {
                     throw new ConfigurationException(name + ": routeId '" + route.getRouteId() + "' is already used by " + other
                             + "; give each route its own routeId");
                 }
+                Object delivery = route.getTemplateParameters().get(UploadParameters.DELIVERY);
+                parameters.deliveries().get(String.valueOf(delivery)).routeId(route.getRouteId());
             }
             LOG.info("Loaded {} route(s) from {}", added.size(), name);
         }
@@ -112,6 +123,18 @@ public class RouteFileLoader {
     /** The gates of all targets in use, by target name. */
     public Map<String, TargetGate> gates() {
         return parameters == null ? Map.of() : parameters.gates();
+    }
+
+    /**
+     * Fails closed: an FTP endpoint that would not use Ferry's client (whose trust, host-name and session-reuse checks
+     * are the point; Camel's stock FTPS client checks certificate dates only) is refused before it can connect.
+     */
+    private static Endpoint onlyFerrysClient(String uri, Endpoint endpoint) {
+        if (endpoint instanceof RemoteFileEndpoint<?> && !(endpoint instanceof FtpsEndpoint ftps && ftps.getFtpClient() instanceof FtpsClient)) {
+            throw new IllegalStateException("Refusing the endpoint " + URISupport.sanitizeUri(uri) + ": Ferry connects to servers with its"
+                    + " own FTPS client only");
+        }
+        return endpoint;
     }
 
     private static List<Path> routeFiles(Path routes) throws IOException {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.ftps.LoginRefusedException;
 import dev.ferry.ftps.Target;
+import dev.ferry.ftps.TargetPausedException;
 import dev.ferry.ftps.TargetUnavailableException;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -42,15 +43,15 @@ public class TargetGate implements PollingConsumerPollStrategy {
         return problem;
     }
 
-    /** Throws while the target is paused, so a batch already picked up does not connect file after file. */
-    void checkOpen() throws TargetUnavailableException {
+    /** Throws while the target is paused: a batch already picked up, and a retry, do not connect file after file. */
+    void checkOpen() throws TargetPausedException {
         if (!isOpen()) {
-            throw new TargetUnavailableException("target " + target.name() + " is paused until " + closedUntil + ": " + problem);
+            throw new TargetPausedException("target " + target.name() + " is paused until " + closedUntil + ": " + problem);
         }
     }
 
     synchronized void failed(TargetUnavailableException e) {
-        if (!isOpen() && e.getMessage().startsWith("target " + target.name() + " is paused")) {
+        if (e instanceof TargetPausedException) {
             return;
         }
         failures++;

@@ -14,6 +14,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.config.TargetConfig.UploadMode;
 import dev.ferry.config.Targets;
 import dev.ferry.ftps.FtpsClient;
+import dev.ferry.ftps.Names;
 import dev.ferry.ftps.Target;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import org.apache.camel.CamelContext;
@@ -101,9 +102,9 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
             throw new ConfigurationException(where + ": parameter '" + name + "' is not one of ftps-upload's: "
                     + (INTERNAL.contains(name) ? name + " is set by Ferry" : String.join(", ", new TreeSet<>(ACCEPTED))));
         }
-        Path source = Path.of(required(parameters, SOURCE)).toAbsolutePath().normalize();
+        Path source = Path.of(uriSafe(SOURCE, required(parameters, SOURCE))).toAbsolutePath().normalize();
         Target target = targets.get(required(parameters, TARGET), where + ": parameter target");
-        String remoteDir = required(parameters, REMOTE_DIR);
+        String remoteDir = uriSafe(REMOTE_DIR, required(parameters, REMOTE_DIR));
         boolean recursive = bool(parameters, RECURSIVE);
         Path archive = directory(parameters, ARCHIVE, source.resolve(".archive"));
         Path failed = directory(parameters, FAILED, source.resolve(".failed"));
@@ -123,20 +124,22 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
         FtpsClient client = new FtpsClient(target, remoteDir.startsWith("/"));
         TargetGate gate = gates.computeIfAbsent(target.name(), name -> bind("ferry-gate-" + name, new TargetGate(target, config.backoff())));
         client.onLogin(gate::succeeded);
+        client.connectGuard(gate::checkOpen);
+        Pattern includePattern = include == null ? null : Pattern.compile(globToRegex(include), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         Delivery delivery = new Delivery(target, gate, client, repository(source), archive, failed, remoteDir,
-                config.retry().localFailureDelay());
+                config.retry().localFailureDelay(), includePattern, stableFor);
         bind(id, delivery);
         bind(id + "-client", client);
         deliveries.put(id, delivery);
 
         parameters.put(SOURCE, source.toString());
         parameters.put(DELIVERY, id);
-        parameters.put(FILE_OPTIONS, fileOptions(recursive, include, stableFor, "ferry-gate-" + target.name(), id));
+        parameters.put(FILE_OPTIONS, fileOptions(recursive, stableFor, "ferry-gate-" + target.name(), id));
         parameters.put(FTPS_ENDPOINT, ftpsEndpoint(target, remoteDir, id + "-client"));
         return RouteTemplateDefinition.Converter.DEFAULT_CONVERTER.apply(template, parameters);
     }
 
-    private static String fileOptions(boolean recursive, String include, long stableFor, String gate, String delivery) {
+    private static String fileOptions(boolean recursive, long stableFor, String gate, String delivery) {
         StringBuilder options = new StringBuilder()
                 // Ferry moves each file itself (archive or failed), so Camel must neither move nor remember it
                 .append("noop=true&idempotent=false")
@@ -147,10 +150,8 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
                 .append("&readLockCheckInterval=").append(Math.max(100, Math.min(stableFor, 1000)))
                 .append("&readLockTimeout=").append(Math.max(10_000, 3 * stableFor + 1000))
                 .append("&pollStrategy=#").append(gate)
+                // include is matched by the filter: a glob pasted into the URI could end RAW() and add options
                 .append("&filter=#").append(delivery);
-        if (include != null) {
-            options.append("&include=RAW(").append(globToRegex(include)).append(')');
-        }
         return options.toString();
     }
 
@@ -172,6 +173,28 @@ public class UploadParameters implements RouteTemplateDefinition.Converter {
             uri.append("&fileExist=Override");
         }
         return uri.toString();
+    }
+
+    /**
+     * Values that go into an endpoint URI ({@code source}, {@code remoteDir}) must not be able to change its meaning:
+     * a {@code ?}, {@code &} or {@code #} could add options (another client, another trust manager), {@code {}} or
+     * {@code $} placeholders, {@code %} escapes; a line break or a backslash would reach the server as another
+     * command or another directory.
+     */
+    private String uriSafe(String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ("?&#%{}$\\".indexOf(c) >= 0 || Character.isISOControl(c)) {
+                throw new ConfigurationException(where + ": parameter '" + name + "' = " + quoted(value) + " holds '"
+                        + Names.printable(String.valueOf(c)) + "', which Ferry does not accept in a directory name"
+                        + " (none of ? & # % { } $ \\ or control characters); rename the directory or choose another");
+            }
+        }
+        return value;
+    }
+
+    private static String quoted(String value) {
+        return "'" + Names.printable(value) + "'";
     }
 
     private void checkSource(Path source) {

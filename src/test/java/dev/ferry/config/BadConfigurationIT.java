@@ -134,6 +134,33 @@ class BadConfigurationIT {
         assertFailsWith("ferry.targets.site.pasword-file");
     }
 
+    @Test
+    void remoteDirThatWouldAddEndpointOptions() throws Exception {
+        // pasted into the endpoint URI, this would have replaced Ferry's client by Camel's stock one
+        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in?ftpClient=#other&binary=false");
+        assertFailsWith("routes/upload.yaml: parameter 'remoteDir' = '/in?ftpClient=#other&binary=false' holds '?'");
+    }
+
+    @Test
+    void sourceThatWouldEndTheEndpointPath() throws Exception {
+        Path odd = Files.createDirectories(tmp.resolve("odd#dir"));
+        config.target("site", 2121, "u", "p").route("upload", odd, "site", "/in");
+        assertFailsWith("routes/upload.yaml: parameter 'source' = '" + odd + "' holds '#'");
+    }
+
+    @Test
+    void remoteDirWithALineBreak() throws Exception {
+        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in\r\nDELE x");
+        assertFailsWith("parameter 'remoteDir' = '/in\\r\\nDELE x' holds '\\r'");
+    }
+
+    @Test
+    void passwordFileOfMoreThanOneLine() throws Exception {
+        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in");
+        Files.writeString(config.path().resolve("site.password"), "secret\nDELE victim.csv\n");
+        assertFailsWith("ferry.targets.site.password-file: " + config.path().resolve("site.password") + " holds more than one line");
+    }
+
     private void assertFailsWith(String message) throws Exception {
         try (FerryProcess ferry = FerryProcess.start(config)) {
             int exit = ferry.awaitExit(Duration.ofSeconds(60));

@@ -109,10 +109,10 @@ class CrashIT {
         }
     }
 
-    /** Completed STORs per final name, from vsftpd's log ("OK UPLOAD ... /dir/.name.ferry-part"). */
+    /** Completed STORs per final name, from vsftpd's log ("OK UPLOAD ... /dir/.name.upload.ferry-part"). */
     private static Map<String, Integer> completedUploads(String log) {
         Map<String, Integer> counts = new HashMap<>();
-        Matcher m = Pattern.compile("OK UPLOAD: Client \"[^\"]*\", \"[^\"]*/\\.([^\"/]+)\\.ferry-part\"").matcher(log);
+        Matcher m = Pattern.compile("OK UPLOAD: Client \"[^\"]*\", \"[^\"]*/\\.([^\"/]+)\\.upload\\.ferry-part\"").matcher(log);
         while (m.find()) {
             counts.merge(m.group(1), 1, Integer::sum);
         }

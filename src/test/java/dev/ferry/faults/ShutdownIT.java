@@ -92,7 +92,7 @@ class ShutdownIT {
         FerryProcess ferry = FerryProcess.start(config);
         try {
             Files.copy(original, outbox.resolve("big.bin"));
-            Path partial = tmp.resolve("server/in/.big.bin.ferry-part");
+            Path partial = tmp.resolve("server/in/.big.bin.upload.ferry-part");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                     .until(() -> Files.exists(partial) && Files.size(partial) > 10 * 1024 * 1024);
         } catch (Exception | Error e) {

@@ -156,6 +156,79 @@ class FtpsClientTest {
         }
     }
 
+    @Test
+    void anArgumentWithALineBreakIsNeverSentSoNoCommandCanBeSmuggledIn() throws Exception {
+        server = start(true, "TLSv1.3");
+        Path victim = TestFiles.random(tmp.resolve("server/victim.csv"), 100, 1);
+        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
+        connect(client);
+        try (client) {
+            for (String name : List.of("x\r\nDELE victim.csv\r\nNOOP", "x\nDELE victim.csv", "x\u0000DELE victim.csv")) {
+                UnsafeArgumentException e = assertThrows(UnsafeArgumentException.class,
+                        () -> client.storeFile(name, InputStream.nullInputStream()));
+                assertTrue(e.getMessage().contains("holds a line break or NUL") && !e.getMessage().contains("\n"), e.getMessage());
+                assertThrows(UnsafeArgumentException.class, () -> client.rename(name, "y"));
+                assertThrows(UnsafeArgumentException.class, () -> client.changeWorkingDirectory(name));
+            }
+            // the connection is still in step: the next reply is the next command's
+            try (InputStream in = InputStream.nullInputStream()) {
+                assertTrue(client.storeFile("after.txt", in), client.getReplyString());
+            }
+        }
+        assertTrue(Files.exists(victim), "the smuggled DELE was run");
+        assertFalse(server.commandsSeen().contains("DELE"), server.commandsSeen().toString());
+        assertTrue(Files.exists(tmp.resolve("server/after.txt")));
+    }
+
+    @Test
+    void aLogoutFromAnotherThreadDuringAnUploadClosesTheConnectionInsteadOfReadingTheUploadsReply() throws Exception {
+        server = start(true, "TLSv1.2");
+        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
+        connect(client);
+        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // the route thread: an upload whose local file delivers its bytes slowly
+        InputStream slow = new InputStream() {
+            private int left = 64 * 1024;
+
+            @Override
+            public int read() throws IOException {
+                sending.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                return left-- > 0 ? 'x' : -1;
+            }
+        };
+        java.util.concurrent.CompletableFuture<Boolean> upload = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.storeFile("slow.txt", slow);
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        assertTrue(sending.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        // what Camel's producer does when a forced shutdown stops it: logout, then disconnect, from its own thread
+        java.util.concurrent.CompletableFuture<Void> stop = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                client.logout();
+                client.disconnect();
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        stop.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        release.countDown();
+        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> upload.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(failed.getCause() instanceof IOException, failed.toString());
+        assertFalse(server.commandsSeen().contains("QUIT"), "QUIT was sent while the upload waited for its reply");
+        client.disconnect();
+        assertFalse(client.isConnected());
+    }
+
     /** Commons Net as shipped, with proper trust, logged in and ready to transfer. */
     private FTPSClient stockClient() throws Exception {
         TrustManager[] trust = TrustStores.trustManagers(Certificates.localhost().caPem(), null);

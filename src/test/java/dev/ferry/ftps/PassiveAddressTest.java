@@ -26,6 +26,18 @@ class PassiveAddressTest {
     }
 
     @Test
+    void autoReplacesLoopbackAndCarrierGradeNatRepliesThatCannotBeReachedFromHere() {
+        assertEquals(PRIVATE_CONTROL, FtpsClient.dataAddress(PassiveAddress.AUTO, PRIVATE_CONTROL, address("127.0.0.1")));
+        assertEquals(PUBLIC_CONTROL, FtpsClient.dataAddress(PassiveAddress.AUTO, PUBLIC_CONTROL, address("127.0.1.1")));
+        assertEquals(PRIVATE_CONTROL, FtpsClient.dataAddress(PassiveAddress.AUTO, PRIVATE_CONTROL, address("100.64.0.9")));
+        assertEquals(PUBLIC_CONTROL, FtpsClient.dataAddress(PassiveAddress.AUTO, PUBLIC_CONTROL, address("100.127.255.1")));
+        // the edges of 100.64.0.0/10 and a server on this very host stay as they are
+        assertEquals(address("100.128.0.1"), FtpsClient.dataAddress(PassiveAddress.AUTO, PUBLIC_CONTROL, address("100.128.0.1")));
+        assertEquals(address("100.63.255.1"), FtpsClient.dataAddress(PassiveAddress.AUTO, PUBLIC_CONTROL, address("100.63.255.1")));
+        assertEquals(address("127.0.0.2"), FtpsClient.dataAddress(PassiveAddress.AUTO, address("127.0.0.1"), address("127.0.0.2")));
+    }
+
+    @Test
     void controlAndReplyAreTakenLiterally() {
         assertEquals(PUBLIC_CONTROL, FtpsClient.dataAddress(PassiveAddress.CONTROL, PUBLIC_CONTROL, address("198.51.100.7")));
         assertEquals(address("0.0.0.0"), FtpsClient.dataAddress(PassiveAddress.REPLY, PUBLIC_CONTROL, address("0.0.0.0")));

@@ -70,7 +70,8 @@ public final class FerryConfigDir {
 
     private static void parameter(StringBuilder yaml, String name, String value) {
         yaml.append("      - name: ").append(name).append('\n')
-                .append("        value: \"").append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
+                .append("        value: \"").append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\r", "\\r").replace("\n", "\\n"))
+                .append("\"\n");
     }
 
     private static boolean contains(String[] pairs, String name) {

@@ -29,11 +29,20 @@ public final class FerryProcess implements AutoCloseable {
         return start(config.path(), config.path(), List.of());
     }
 
+    /** With no locale in the environment, as a minimal systemd unit or {@code env -i} starts it. */
+    public static FerryProcess startWithoutLocale(FerryConfigDir config) throws IOException {
+        return start(config.path(), config.path(), List.of(), true);
+    }
+
     /**
      * @param workingDirectory where the process runs
      * @param configDir        FERRY_CONFIG_DIR, or {@code null} to leave it unset (the working directory is used)
      */
     public static FerryProcess start(Path workingDirectory, Path configDir, List<String> jvmOptions) throws IOException {
+        return start(workingDirectory, configDir, jvmOptions, false);
+    }
+
+    private static FerryProcess start(Path workingDirectory, Path configDir, List<String> jvmOptions, boolean noLocale) throws IOException {
         assertTrue(Files.exists(JAR), JAR + " is missing: these tests run after 'package' (./mvnw verify)");
         Path log = Files.createTempFile(workingDirectory.getParent(), "ferry-", ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
@@ -42,6 +51,9 @@ public final class FerryProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("FERRY_CONFIG_DIR");
+        if (noLocale) {
+            builder.environment().keySet().removeIf(name -> name.equals("LANG") || name.startsWith("LC_"));
+        }
         if (configDir != null) {
             builder.environment().put("FERRY_CONFIG_DIR", configDir.toString());
         }
