@@ -22,9 +22,10 @@ public interface TargetConfig {
     String username();
 
     /**
-     * A file holding the password (trailing line breaks are ignored), read at each login so a rotated secret is
-     * picked up; systemd credentials ({@code $CREDENTIALS_DIRECTORY/...}) fit here. Takes precedence over
-     * {@code password}.
+     * A file holding the password alone (trailing line breaks are ignored; a line break inside is refused, as it would
+     * end the PASS command), read at each login so a rotated secret is picked up; systemd credentials
+     * ({@code $CREDENTIALS_DIRECTORY/...}) fit here. Ferry warns when every user of the host may read it. Takes
+     * precedence over {@code password}.
      */
     Optional<Path> passwordFile();
 
@@ -48,14 +49,18 @@ public interface TargetConfig {
     @WithDefault("30s")
     Duration connectTimeout();
 
-    /** How long a read on the control or a data connection may wait for the server before the attempt fails. */
+    /**
+     * How long a read on the control or a data connection may wait for the server before the attempt fails; also the
+     * longest a whole reply or TLS handshake may take, so a server trickling a byte at a time cannot hold a route.
+     */
     @WithDefault("60s")
     Duration dataTimeout();
 
     /**
      * Which address to open a data connection to after PASV: {@code auto} (the reply's address unless it is
-     * 0.0.0.0 or private while the control connection's is not), {@code control} (always the control connection's
-     * address) or {@code reply}. EPSV replies carry no address and always use the control connection's.
+     * 0.0.0.0, loopback or carrier-grade NAT (100.64.0.0/10) while the control connection's is not, or private while
+     * the control connection's is not), {@code control} (always the control connection's address) or {@code reply}.
+     * EPSV replies carry no address and always use the control connection's.
      */
     @WithDefault("auto")
     PassiveAddress passiveAddress();

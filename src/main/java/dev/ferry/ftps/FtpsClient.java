@@ -43,7 +43,13 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Camel's ftps component drives it (connect, login, PBSZ/PROT, CWD/MKD, STOR, RNFR/RNTO); this class owns what
  * Camel leaves to the client: trust and host-name checks on both connections, passive data connections with the
- * target's address policy, the upload itself, and a SIZE check before the file is renamed into place.
+ * target's address policy, the upload itself, and a SIZE check before the file is renamed into place. It is also
+ * the one place every command and reply passes, so the checks that must hold for all of them live here: no argument
+ * with a line break, an overall deadline per reply, replies read only by the thread that sent the command.
+ * <p>
+ * Over 300 lines because the Commons Net hooks it overrides share the connection's state; moving TLS setup, the
+ * passive policy, ticket renewal, the upload watch and the refusal advice into small classes of their own is the
+ * next architecture step.
  */
 public class FtpsClient extends FTPSClient implements AutoCloseable {
 

@@ -29,7 +29,8 @@ import org.apache.camel.util.TimeUtils;
  * <ul>
  * <li>{@code source} (required): local directory files are picked up from; must exist and be writable.</li>
  * <li>{@code target} (required): name of a target, {@code ferry.targets.<name>}.</li>
- * <li>{@code remoteDir} (required): remote directory; missing directories are created.</li>
+ * <li>{@code remoteDir} (required): remote directory; missing directories are created. Neither it nor
+ * {@code source} may hold {@code ? & # % { } $ \} or control characters.</li>
  * <li>{@code include}: file-name glob ({@code *.csv}, {@code report-?.txt}); default: every file. Names starting
  * with {@code .} are never picked up.</li>
  * <li>{@code recursive}: {@code true} to pick up files in subdirectories too, keeping their relative paths on the
