@@ -7,11 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
+import dev.ferry.ftps.Names;
 import org.apache.camel.Exchange;
 import org.apache.camel.TypeConversionException;
 import org.apache.camel.support.TypeConverterSupport;
-
-import dev.ferry.ftps.Names;
 
 /**
  * The body of an exchange on its way to the server: each upload attempt opens the file afresh through

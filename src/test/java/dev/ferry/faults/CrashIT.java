@@ -60,8 +60,10 @@ class CrashIT {
             Path archive = TestFiles.today(outbox.resolve(".archive"));
             for (int kill = 0; kill < KILLS; kill++) {
                 FerryProcess ferry = FerryProcess.start(config);
-                // uploads begin about 1.5 s after start; kill somewhere in the following seconds
-                long at = 1_500 + random.nextInt(2_500);
+                // kill while uploads are under way: from the first upload on, however long this machine takes to start
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> ferry.log().contains("Uploaded ") || regularFiles(outbox).isEmpty());
+                long at = random.nextInt(1_500);
                 await().pollDelay(Duration.ofMillis(at)).atMost(Duration.ofMillis(at + 1_000)).until(() -> true);
                 ferry.kill();
                 ferry.close();
