@@ -130,28 +130,30 @@ class PipelineFailuresIT {
     @Test
     void restartSendsNothingAgainButAChangedFileWithTheSameNameIsSent() throws Exception {
         server = server(0, true);
-        config.target("transfer", server.port(), "ferry", "secret").route("upload", outbox, "transfer", "/in");
+        // the crash window: delivered and recorded, not yet archived (here: the archive directory cannot be created)
+        Path blocker = Files.writeString(tmp.resolve("archive"), "a file where the archive directory should be");
+        Path archive = TestFiles.today(blocker);
+        config.target("transfer", server.port(), "ferry", "secret").route("upload", outbox, "transfer", "/in", "archive", blocker.toString());
         Path original = TestFiles.random(tmp.resolve("src/daily.csv"), 10_000, 11);
         try (FerryProcess ferry = FerryProcess.start(config)) {
             copy(original, outbox);
-            await().atMost(DELIVERY).until(() -> Files.exists(archiveDir().resolve("daily.csv")));
+            ferry.awaitLog("daily.csv was delivered but cannot be moved to the archive", DELIVERY);
             assertEquals(0, ferry.stop(), "exit code after SIGTERM");
         }
         assertEquals(1, server.sessions().stores());
-        // a crash between upload and archiving leaves the delivered file in the outbox: same name, size and time
-        Files.move(archiveDir().resolve("daily.csv"), outbox.resolve("daily.csv"));
+        Files.delete(blocker);
         try (FerryProcess ferry = FerryProcess.start(config)) {
-            await().atMost(DELIVERY).until(() -> Files.exists(archiveDir().resolve("daily.csv")));
+            await().atMost(DELIVERY).until(() -> Files.exists(archive.resolve("daily.csv")));
             assertEquals(1, server.sessions().stores(), "the delivered file was sent again");
             assertTrue(ferry.log().contains("daily.csv was delivered to"), ferry.log());
 
             Path changed = TestFiles.random(tmp.resolve("src/changed/daily.csv"), 12_345, 12);
             copy(changed, outbox);
-            await().atMost(DELIVERY).until(() -> Files.exists(archiveDir().resolve("daily.1.csv")));
+            await().atMost(DELIVERY).until(() -> Files.exists(archive.resolve("daily.1.csv")));
             assertEquals(2, server.sessions().stores());
             TestFiles.assertSameBytes(changed, remote.resolve("daily.csv"));
-            TestFiles.assertSameBytes(original, archiveDir().resolve("daily.csv"));
-            TestFiles.assertSameBytes(changed, archiveDir().resolve("daily.1.csv"));
+            TestFiles.assertSameBytes(original, archive.resolve("daily.csv"));
+            TestFiles.assertSameBytes(changed, archive.resolve("daily.1.csv"));
         }
     }
 
