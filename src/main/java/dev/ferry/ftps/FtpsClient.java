@@ -599,7 +599,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         if (!FTPReply.isNegativePermanent(code)) {
             return false;
         }
-        if (refusal.toLowerCase(Locale.ROOT).contains("exist")) {
+        // IIS: "550 Cannot create a file when that file already exists."; others: "553 File exists"
+        String text = refusal.toLowerCase(Locale.ROOT);
+        if (text.contains("already exists") || text.contains("file exists")) {
             return true;
         }
         if (code != FTPReply.FILE_NAME_NOT_ALLOWED) {

@@ -307,23 +307,25 @@ public class Delivery implements GenericFileFilter<File> {
 
     private void undecodable(File file) {
         String name = Names.printable(file.getPath());
-        if (warned.size() > 10_000) {
-            warned.clear();
-        }
-        if (warned.add(name)) {
+        if (firstTime(name)) {
             LOG.error("{} has a name that is not valid in this JVM's file-name encoding ({}): Ferry can neither open nor move it, so it"
                     + " stays where it is, undelivered. {}", name, System.getProperty("sun.jnu.encoding"), Encoding.advice());
         }
     }
 
     private void warnOnce(Path path, String why) {
+        String name = Names.printable(path.toString());
+        if (firstTime(name)) {
+            LOG.warn("{} {}", name, why);
+        }
+    }
+
+    /** Whether this name is reported for the first time (the memory is bounded: after 10,000 names it starts over). */
+    private boolean firstTime(String name) {
         if (warned.size() > 10_000) {
             warned.clear();
         }
-        String name = Names.printable(path.toString());
-        if (warned.add(name)) {
-            LOG.warn("{} {}", name, why);
-        }
+        return warned.add(name);
     }
 
     static boolean isTargetProblem(Exchange exchange) {
@@ -380,18 +382,12 @@ public class Delivery implements GenericFileFilter<File> {
      * for names too long for that, {@code .ferry-<crc32 of the name>-<route>.part}.
      */
     static String temporaryName(String name, String routeId) {
-        String route = routeId.matches("[A-Za-z0-9_-]{1,40}") ? routeId : crc(routeId);
+        String route = routeId.matches("[A-Za-z0-9_-]{1,40}") ? routeId : DeliveryRecord.crc(routeId);
         String readable = "." + name + "." + route + ".ferry-part";
         if (readable.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_BYTES) {
             return readable;
         }
-        return ".ferry-" + crc(name) + "-" + crc(routeId) + ".part";
-    }
-
-    private static String crc(String text) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(text.getBytes(StandardCharsets.UTF_8));
-        return java.util.HexFormat.of().toHexDigits((int) crc.getValue());
+        return ".ferry-" + DeliveryRecord.crc(name) + "-" + DeliveryRecord.crc(routeId) + ".part";
     }
 
     private String key(Exchange exchange, FileState state) {

@@ -201,7 +201,8 @@ final class DeliveryRecord {
         return crc(payload).equals(line.substring(0, space)) ? payload : null;
     }
 
-    private static String crc(String payload) {
+    /** CRC-32 of the text's UTF-8 bytes, as 8 hex digits: each line's checksum, and short stand-ins for long names. */
+    static String crc(String payload) {
         CRC32 crc = new CRC32();
         crc.update(payload.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().toHexDigits((int) crc.getValue());

@@ -69,7 +69,8 @@ class HostileInputIT {
             TestFiles.random(outbox.resolve(injection), 10, 1);
             TestFiles.random(outbox.resolve(backslash), 10, 2);
             Path after = deliver("after.csv", 300);
-            await().atMost(DELIVERY).until(() -> Files.exists(failed().resolve(injection + ".error"))
+            // until both are quarantined, or the smuggled command has done its harm
+            await().atMost(DELIVERY).until(() -> !Files.exists(victim) || Files.exists(failed().resolve(injection + ".error"))
                     && Files.exists(failed().resolve(backslash + ".error")));
             String log = ferry.log();
             String server = vsftpd.tlsLog();
@@ -130,14 +131,14 @@ class HostileInputIT {
                     out.write("appended while uploading".getBytes(StandardCharsets.UTF_8));
                 }
             });
-            await().atMost(DELIVERY).until(() -> Files.exists(archive().resolve("grown.bin")));
+            await().atMost(DELIVERY).until(() -> Files.exists(archive().resolve("grown.bin")) || Files.exists(failed()));
             Files.move(rewritten, outbox.resolve("rewritten.bin"));
             whileUploading("rewritten.bin", () -> {
                 try (RandomAccessFile file = new RandomAccessFile(outbox.resolve("rewritten.bin").toFile(), "rw")) {
                     file.write("REWRITTEN IN PLACE, SAME SIZE".getBytes(StandardCharsets.UTF_8));
                 }
             });
-            await().atMost(DELIVERY).until(() -> Files.exists(archive().resolve("rewritten.bin")));
+            await().atMost(DELIVERY).until(() -> Files.exists(archive().resolve("rewritten.bin")) || Files.exists(failed()));
             boolean grownWhole = Files.mismatch(archive().resolve("grown.bin"), landed.resolve("grown.bin")) == -1;
             boolean rewrittenWhole = Files.mismatch(archive().resolve("rewritten.bin"), landed.resolve("rewritten.bin")) == -1;
             System.out.printf("HOSTILE INPUT SUITE (changed during upload): appended file on the server as it ended %s, same-size rewrite"
@@ -339,8 +340,13 @@ class HostileInputIT {
 
     /** Runs {@code change} as soon as the server shows the file's temporary name, that is during its upload. */
     private void whileUploading(String name, Change change) throws Exception {
-        Path temporary = landed.resolve("." + name + ".upload.ferry-part");
-        await().atMost(DELIVERY).pollInterval(Duration.ofMillis(5)).until(() -> Files.exists(temporary));
+        await().atMost(DELIVERY).pollInterval(Duration.ofMillis(5)).until(() -> {
+            try (Stream<Path> files = Files.list(landed)) {
+                return files.map(p -> p.getFileName().toString()).anyMatch(n -> n.startsWith("." + name + ".") && n.endsWith(".ferry-part"));
+            } catch (IOException e) {
+                return false;
+            }
+        });
         change.run();
     }
 

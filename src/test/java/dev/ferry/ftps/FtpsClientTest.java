@@ -229,6 +229,35 @@ class FtpsClientTest {
         assertFalse(client.isConnected());
     }
 
+    @Test
+    void aRenameOverAnExistingFileReplacesItOnAServerThatRefusesThatInOneStep() throws Exception {
+        // Apache FtpServer answers RNTO onto an existing name with 553, like any other refused rename
+        server = start(true, "TLSv1.2");
+        TestFiles.random(tmp.resolve("server/report.csv"), 100, 1);
+        Path fresh = TestFiles.random(tmp.resolve("local/report.csv"), 200, 2);
+        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
+        connect(client);
+        try (client; InputStream in = Files.newInputStream(fresh)) {
+            assertTrue(client.storeFile(".report.csv.part", in), client.getReplyString());
+            assertTrue(client.rename(".report.csv.part", "report.csv"));
+        }
+        TestFiles.assertSameBytes(fresh, tmp.resolve("server/report.csv"));
+        assertFalse(Files.exists(tmp.resolve("server/.report.csv.part")));
+    }
+
+    @Test
+    void aPausedTargetGetsNoConnectionNotEvenFromARetry() throws Exception {
+        server = start(true, "TLSv1.2");
+        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
+        client.connectGuard(() -> {
+            throw new TargetPausedException("target test is paused");
+        });
+        assertThrows(TargetPausedException.class, () -> client.connect("localhost", server.port()));
+        assertFalse(client.isConnected());
+        assertEquals(0, server.sessions().logins());
+        assertTrue(server.commandsSeen().isEmpty(), server.commandsSeen().toString());
+    }
+
     /** Commons Net as shipped, with proper trust, logged in and ready to transfer. */
     private FTPSClient stockClient() throws Exception {
         TrustManager[] trust = TrustStores.trustManagers(Certificates.localhost().caPem(), null);
