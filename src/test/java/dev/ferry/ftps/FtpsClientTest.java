@@ -202,13 +202,15 @@ class FtpsClientTest {
                 return left-- > 0 ? 'x' : -1;
             }
         };
+        // two threads of its own: the common pool may have one only, and the upload blocks it
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
         java.util.concurrent.CompletableFuture<Boolean> upload = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return client.storeFile("slow.txt", slow);
             } catch (IOException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
-        });
+        }, threads);
         assertTrue(sending.await(10, java.util.concurrent.TimeUnit.SECONDS));
         // what Camel's producer does when a forced shutdown stops it: logout, then disconnect, from its own thread
         java.util.concurrent.CompletableFuture<Void> stop = java.util.concurrent.CompletableFuture.runAsync(() -> {
@@ -218,13 +220,14 @@ class FtpsClientTest {
             } catch (IOException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
-        });
+        }, threads);
         stop.get(5, java.util.concurrent.TimeUnit.SECONDS);
         release.countDown();
         java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> upload.get(20, java.util.concurrent.TimeUnit.SECONDS));
         assertTrue(failed.getCause() instanceof IOException, failed.toString());
         assertFalse(server.commandsSeen().contains("QUIT"), "QUIT was sent while the upload waited for its reply");
+        threads.shutdownNow();
         client.disconnect();
         assertFalse(client.isConnected());
     }
