@@ -685,6 +685,11 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                     throw new SSLException("the TLS handshake on the " + which + " did not complete within " + target.dataTimeout().toSeconds()
                             + " s (" + target.key("data-timeout") + ")", e);
                 }
+                if (!(e instanceof SSLException)) {
+                    // a server that closes at once after its alert (or without one) resets the connection before the
+                    // alert is read: the same hang-up as "terminated the handshake", seen one packet earlier
+                    throw new HandshakeHangUp(which, e);
+                }
                 throw e;
             }
         }
@@ -770,6 +775,15 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         return target.passiveAddress().name().toLowerCase();
     }
 
+    /** The server hung up (reset, end of stream) in the middle of a TLS handshake. */
+    private static final class HandshakeHangUp extends SSLException {
+        private static final long serialVersionUID = 1L;
+
+        HandshakeHangUp(String which, IOException cause) {
+            super("the server hung up during the TLS handshake on the " + which + " (" + cause + ")", cause);
+        }
+    }
+
     private String tlsAdvice(SSLException e) {
         String base = "TLS handshake with " + target.address() + " failed: " + e.getMessage();
         Throwable cause = e;
@@ -793,7 +807,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             return base + ". The server and " + target.key("tls-versions") + "=" + String.join(",", target.tlsVersions())
                     + " have no TLS version in common; Ferry refuses anything older than TLS 1.2.";
         }
-        if (text.contains("terminated the handshake")) {
+        if (e instanceof HandshakeHangUp || text.contains("terminated the handshake")) {
             // some servers (pure-ftpd) hang up instead of sending an alert
             return base + ". The server closed the connection during the TLS handshake: most likely it has no TLS version in common with "
                     + target.key("tls-versions") + "=" + String.join(",", target.tlsVersions())

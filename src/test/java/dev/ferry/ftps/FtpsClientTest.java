@@ -1,10 +1,22 @@
 package dev.ferry.ftps;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -114,6 +126,39 @@ class FtpsClientTest {
         TargetUnavailableException e = assertThrows(TargetUnavailableException.class, () -> client.connect("localhost", server.port()));
         assertTrue(e.getMessage().contains("not trusted") && e.getMessage().contains("ferry.targets.test.trust-store"), e.getMessage());
         assertFalse(client.isConnected());
+    }
+
+    @Test
+    void aServerResettingTheConnectionDuringTheHandshakeGetsTheTlsVersionAdvice() throws Exception {
+        // what a server limited to TLS 1.0/1.1 does when it closes before its alert is read: a reset, not an alert
+        try (ServerSocket legacy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> served = executor.submit(() -> {
+                    try (Socket socket = legacy.accept()) {
+                        Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
+                        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                        out.write("220 legacy\r\n");
+                        out.flush();
+                        assertEquals("AUTH TLS", in.readLine());
+                        out.write("234 go ahead\r\n");
+                        out.flush();
+                        assertTrue(socket.getInputStream().read() >= 0, "no ClientHello");
+                        socket.setSoLinger(true, 0);
+                    }
+                    return null;
+                });
+                FtpsClient client = new FtpsClient(TestTargets.target(legacy.getLocalPort(), "ferry", "secret", Certificates.localhost().caPem()),
+                        false);
+                TargetUnavailableException e = assertThrows(TargetUnavailableException.class,
+                        () -> client.connect("localhost", legacy.getLocalPort()));
+                served.get(10, TimeUnit.SECONDS);
+                assertTrue(e.getMessage().contains("no TLS version in common") && e.getMessage().contains("older than TLS 1.2"), e.getMessage());
+                assertFalse(client.isConnected());
+            } finally {
+                executor.shutdownNow();
+            }
+        }
     }
 
     @Test
