@@ -4,8 +4,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.ferry.route.Delivery;
-import dev.ferry.route.RouteFileLoader;
+import dev.ferry.ftps.FtpsClient;
+import dev.ferry.route.Routes;
 import dev.ferry.route.TargetGate;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -21,9 +21,9 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class TargetsHealthCheck implements HealthCheck {
 
-    private final RouteFileLoader routes;
+    private final Routes routes;
 
-    public TargetsHealthCheck(RouteFileLoader routes) {
+    public TargetsHealthCheck(Routes routes) {
         this.routes = routes;
     }
 
@@ -37,10 +37,10 @@ public class TargetsHealthCheck implements HealthCheck {
                 response.down();
             }
         }
-        for (Delivery delivery : routes.deliveries().values()) {
-            String stalled = delivery.client().stalledUpload();
+        for (FtpsClient client : routes.clients()) {
+            String stalled = client.stalledUpload();
             if (stalled != null) {
-                response.withData("stalled " + delivery.client().target().name(), stalled).down();
+                response.withData("stalled " + client.target().name(), stalled).down();
             }
         }
         return response.build();

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.FtpsClient;
 import dev.ferry.ftps.Names;
 import dev.ferry.ftps.Target;
@@ -51,7 +52,6 @@ import org.slf4j.LoggerFactory;
 public class Delivery implements GenericFileFilter<File> {
 
     static final String ALREADY_DELIVERED = "ferryAlreadyDelivered";
-    static final String PROPERTY = "ferryDelivery";
     static final String RETRIES = "ferryRetries";
     static final String TEMP_NAME = "FerryTemporaryName";
     static final String RECORD_KEY = "ferryRecordKey";
@@ -73,28 +73,18 @@ public class Delivery implements GenericFileFilter<File> {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile String routeId = "?";
 
-    Delivery(Target target, TargetGate gate, FtpsClient client, DeliveryRecord delivered, Path archiveDir, Path failedDir,
-            String remoteDir, Duration localFailureDelay, Pattern include, long stableForMillis) {
-        this.localFailureDelay = localFailureDelay;
-        this.include = include;
-        this.stableForMillis = stableForMillis;
+    Delivery(Target target, TargetGate gate, FtpsClient client, DeliveryRecord delivered, RouteParameters route,
+            Duration localFailureDelay) {
         this.target = target;
         this.gate = gate;
         this.client = client;
         this.delivered = delivered;
-        this.archiveDir = archiveDir;
-        this.failedDir = failedDir;
-        this.remoteDir = remoteDir;
-    }
-
-    /** The delivery of the route the exchange came from, for the route configuration's error handlers. */
-    static Delivery of(Exchange exchange) {
-        String name = exchange.getProperty(PROPERTY, String.class);
-        Delivery delivery = name == null ? null : exchange.getContext().getRegistry().lookupByNameAndType(name, Delivery.class);
-        if (delivery == null) {
-            throw new IllegalStateException("Route " + exchange.getFromRouteId() + " is not an " + FtpsUploadTemplate.TEMPLATE_ID + " route");
-        }
-        return delivery;
+        this.archiveDir = route.archive();
+        this.failedDir = route.failed();
+        this.remoteDir = route.remoteDir().toString();
+        this.include = route.include();
+        this.stableForMillis = route.stableFor().toMillis();
+        this.localFailureDelay = localFailureDelay;
     }
 
     public FtpsClient client() {
@@ -162,10 +152,7 @@ public class Delivery implements GenericFileFilter<File> {
 
     /** The target could not be used at all: pause it, and leave the file for a later poll. */
     public void targetUnavailable(Exchange exchange) {
-        TargetUnavailableException cause = findCause(failure(exchange));
-        if (cause != null) {
-            gate.failed(cause);
-        }
+        Causes.find(failure(exchange), TargetUnavailableException.class).ifPresent(gate::failed);
         LOG.debug("{} waits in {} until target {} is available", shown(exchange), source(exchange).getParent(), target.name());
     }
 
@@ -251,6 +238,10 @@ public class Delivery implements GenericFileFilter<File> {
         if (include != null && !include.matcher(local.getName()).matches()) {
             return false;
         }
+        if (attributes.lastModifiedTime().toMillis() > System.currentTimeMillis() - stableForMillis) {
+            // still being written, or just moved in: a later poll takes it, and the poll does not wait on it meanwhile
+            return false;
+        }
         Instant until = held.get(path);
         if (until != null) {
             if (Instant.now().isBefore(until)) {
@@ -263,10 +254,8 @@ public class Delivery implements GenericFileFilter<File> {
         if (unsendable != null) {
             String relative = file.getRelativeFilePath();
             relative = relative.substring(0, relative.length() - local.getName().length()) + local.getName();
-            // once it is complete: a move to another disk copies, and a writer still at work would lose what follows
-            if (attributes.lastModifiedTime().toMillis() < System.currentTimeMillis() - stableForMillis) {
-                quarantine(path, relative, routeId, 0, null, Names.printable(relative) + ": " + unsendable);
-            }
+            // complete by now (see above): a move to another disk copies, and a writer still at work would lose the rest
+            quarantine(path, relative, routeId, 0, null, Names.printable(relative) + ": " + unsendable);
             return false;
         }
         if (!readable(path)) {
@@ -329,7 +318,7 @@ public class Delivery implements GenericFileFilter<File> {
     }
 
     static boolean isTargetProblem(Exchange exchange) {
-        return findCause(failure(exchange)) != null;
+        return Causes.find(failure(exchange), TargetUnavailableException.class).isPresent();
     }
 
     /** While the error handler chooses a policy the failure is still the exchange's exception; after, a property. */
@@ -338,18 +327,9 @@ public class Delivery implements GenericFileFilter<File> {
         return current != null ? current : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
     }
 
-    private static TargetUnavailableException findCause(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof TargetUnavailableException e) {
-                return e;
-            }
-        }
-        return null;
-    }
-
     /** The server's last reply code and text, when the failure carries them. */
     static String reply(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(error)) {
             if (t instanceof GenericFileOperationFailedException e && e.getCode() > 0) {
                 String reason = e.getReason() == null ? "" : e.getReason().trim();
                 return reason.startsWith(String.valueOf(e.getCode())) ? reason : (e.getCode() + " " + reason).trim();
@@ -361,7 +341,7 @@ public class Delivery implements GenericFileFilter<File> {
     /** The messages of the failure's chain, outermost first, leaving out wrappers that only repeat their cause. */
     static String describe(Throwable error) {
         List<String> parts = new ArrayList<>();
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(error)) {
             parts.add(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().trim());
         }
         Set<String> kept = new LinkedHashSet<>();

@@ -23,6 +23,9 @@ public class FailureHandling extends RouteConfigurationBuilder {
     @Inject
     FerryConfig config;
 
+    @Inject
+    Routes routes;
+
     @Override
     public void configuration() {
         FerryConfig.Retry retry = config.retry();
@@ -41,7 +44,7 @@ public class FailureHandling extends RouteConfigurationBuilder {
         // connection refused, TLS handshake failed, login refused: not the file's fault, so no attempt is spent
         configuration.onException(Exception.class).onWhen(Delivery::isTargetProblem)
                 .handled(true)
-                .process(exchange -> Delivery.of(exchange).targetUnavailable(exchange));
+                .process(exchange -> routes.delivery(exchange).targetUnavailable(exchange));
 
         OnExceptionDefinition fileFailure = configuration.onException(Exception.class);
         fileFailure.setRedeliveryPolicyType(new RedeliveryPolicyDefinition()
@@ -58,6 +61,6 @@ public class FailureHandling extends RouteConfigurationBuilder {
                 .allowRedeliveryWhileStopping(false));
         fileFailure.onRedelivery(exchange -> exchange.setProperty(Delivery.RETRIES, 1 + exchange.getProperty(Delivery.RETRIES, 0, Integer.class)))
                 .handled(true)
-                .process(exchange -> Delivery.of(exchange).quarantine(exchange));
+                .process(exchange -> routes.delivery(exchange).quarantine(exchange));
     }
 }

@@ -1,41 +1,106 @@
 package dev.ferry.route;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.ferry.config.TargetConfig.UploadMode;
+import dev.ferry.ftps.FtpsClient;
+import dev.ferry.ftps.Target;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.file.GenericFileFilter;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+
+import static dev.ferry.route.RouteParameters.ARCHIVE;
+import static dev.ferry.route.RouteParameters.FAILED;
+import static dev.ferry.route.RouteParameters.INCLUDE;
+import static dev.ferry.route.RouteParameters.RECURSIVE;
+import static dev.ferry.route.RouteParameters.REMOTE_DIR;
+import static dev.ferry.route.RouteParameters.SOURCE;
+import static dev.ferry.route.RouteParameters.STABLE_FOR;
+import static dev.ferry.route.RouteParameters.TARGET;
 
 /**
- * The one route template every file in {@code routes/} instantiates; {@link FailureHandling} decides what a failure
- * means. Parameters a route file sets are listed in {@link UploadParameters}; the options built from
- * them ({@code fileOptions}, {@code ftpsOptions}, the {@code delivery} bean) are set by Ferry, never by hand.
+ * The one route template every file in {@code routes/} instantiates, and the one place to read what a route does:
+ * poll {@code source}, let {@link Delivery} pick regular files up and skip what was delivered before a crash, upload
+ * over FTPS with Ferry's {@link FtpsClient} into {@code remoteDir} under a temporary name, then rename it, record the
+ * delivery and archive the file. {@link FailureHandling} decides what a failure means.
+ * <p>
+ * A route file sets the parameters of {@link RouteParameters}; {@link RouteFileLoader} checks them, and fills in
+ * what comes from the target ({@link #fromTarget}): its address, its timeouts and its upload mode. The route's own
+ * objects (its gate, pickup filter, client and delivery) are template beans, local to the route.
  */
 @ApplicationScoped
 public class FtpsUploadTemplate extends RouteBuilder {
 
     public static final String TEMPLATE_ID = "ftps-upload";
 
+    private final Routes routes;
+
+    public FtpsUploadTemplate(Routes routes) {
+        this.routes = routes;
+    }
+
     @Override
     public void configure() {
         routeTemplate(TEMPLATE_ID)
-                .templateParameter(UploadParameters.SOURCE, null, "Local directory to pick files up from")
-                .templateParameter(UploadParameters.TARGET, null, "Name of a target (ferry.targets.<name>)")
-                .templateParameter(UploadParameters.REMOTE_DIR, null, "Remote directory; created when missing")
-                .templateOptionalParameter(UploadParameters.INCLUDE, "File-name glob, e.g. *.csv; default: every file")
-                .templateOptionalParameter(UploadParameters.RECURSIVE, "true: also pick up files in subdirectories")
-                .templateOptionalParameter(UploadParameters.ARCHIVE, "Where delivered files go; default <source>/.archive")
-                .templateOptionalParameter(UploadParameters.FAILED, "Where files that failed every attempt go; default <source>/.failed")
-                .templateOptionalParameter(UploadParameters.STABLE_FOR, "How long a file must be unchanged before pickup; default 1s")
-                .templateOptionalParameter(UploadParameters.DELIVERY, "set by Ferry")
-                .templateOptionalParameter(UploadParameters.FILE_OPTIONS, "set by Ferry")
-                .templateOptionalParameter(UploadParameters.FTPS_ENDPOINT, "set by Ferry")
-                .from("file:{{" + UploadParameters.SOURCE + "}}?{{" + UploadParameters.FILE_OPTIONS + "}}")
+                .templateParameter(SOURCE, null, "Local directory to pick files up from")
+                .templateParameter(TARGET, null, "Name of a target (ferry.targets.<name>)")
+                .templateParameter(REMOTE_DIR, null, "Remote directory, absolute or relative to the login directory; created when missing")
+                .templateParameter(INCLUDE, "*", "File-name glob, e.g. *.csv")
+                .templateParameter(RECURSIVE, "false", "true: also pick up files in subdirectories")
+                .templateOptionalParameter(ARCHIVE, "Where delivered files go; default <source>/.archive")
+                .templateOptionalParameter(FAILED, "Where files that failed every attempt go; default <source>/.failed")
+                .templateParameter(STABLE_FOR, "1s", "How long a file must be unchanged before pickup")
+                .templateBean("delivery", Delivery.class, routes::delivery)
+                .templateBean("gate", PollingConsumerPollStrategy.class, rtc -> routes.delivery(rtc).gate())
+                .templateBean("pickup", GenericFileFilter.class, rtc -> routes.delivery(rtc))
+                .templateBean("client", FtpsClient.class, rtc -> routes.delivery(rtc).client())
+                // Ferry moves each file itself (to the archive or the failed directory): Camel neither moves nor
+                // remembers it. The pickup filter takes regular files that match include and have been unchanged
+                // for stableFor (in ms, as the loader writes it); Camel's read lock checks that again just before
+                // the upload. While the target is paused, the gate keeps the route from polling.
+                .from("file:{{source}}?noop=true&idempotent=false&recursive={{recursive}}&sortBy=file:modified"
+                        + "&filter=#{{pickup}}&pollStrategy=#{{gate}}"
+                        + "&readLock=changed&readLockMinAge={{stableFor}}&readLockCheckInterval=100&readLockTimeout=10000"
+                        + "&readLockMarkerFile=false&readLockMinLength=0&readLockLoggingLevel=INFO")
                     .routeConfigurationId(FailureHandling.CONFIGURATION_ID)
-                    .setProperty(Delivery.PROPERTY, constant("{{" + UploadParameters.DELIVERY + "}}"))
-                    .to("bean:{{" + UploadParameters.DELIVERY + "}}?method=beforeUpload")
+                    .bean("{{delivery}}", "beforeUpload")
                     .filter(exchangeProperty(Delivery.ALREADY_DELIVERED).isNull())
-                        .to("{{" + UploadParameters.FTPS_ENDPOINT + "}}")
-                        .to("bean:{{" + UploadParameters.DELIVERY + "}}?method=uploaded")
+                        // the route decides about retries: Camel must not reconnect behind its back. The temporary
+                        // name (absent when the target uploads directly) is a dot-name in the same directory,
+                        // renamed without an existence check (RNTO replaces)
+                        .to("ftps:{{host}}:{{port}}/{{remotePath}}?ftpClient=#{{client}}"
+                                + "&passiveMode=true&binary=true&autoCreate=true"
+                                + "&maximumReconnectAttempts=0&throwExceptionOnConnectFailed=true"
+                                + "&connectTimeout={{connectTimeout}}&soTimeout={{dataTimeout}}&timeout={{dataTimeout}}"
+                                + "&tempFileName={{?tempFileName}}&fileExist={{fileExist}}")
+                        .bean("{{delivery}}", "uploaded")
                     .end()
-                    .to("bean:{{" + UploadParameters.DELIVERY + "}}?method=archive");
+                    .bean("{{delivery}}", "archive");
+    }
+
+    /**
+     * The template's values a route file does not set: the route's own parameters as {@link RouteParameters} read
+     * them (absolute source, {@code stableFor} in ms), and what comes from its target.
+     */
+    static Map<String, Object> fromTarget(RouteParameters route, Target target) {
+        Map<String, Object> values = new HashMap<>();
+        values.put(SOURCE, route.source().toString());
+        values.put(RECURSIVE, String.valueOf(route.recursive()));
+        values.put(STABLE_FOR, String.valueOf(route.stableFor().toMillis()));
+        values.put("remotePath", route.remoteDir().path());
+        values.put("host", target.host());
+        values.put("port", String.valueOf(target.port()));
+        values.put("connectTimeout", String.valueOf(target.connectTimeout().toMillis()));
+        values.put("dataTimeout", String.valueOf(target.dataTimeout().toMillis()));
+        if (target.uploadMode() == UploadMode.TEMP_RENAME) {
+            values.put("tempFileName", "${header." + Delivery.TEMP_NAME + "}");
+            values.put("fileExist", "TryRename");
+        } else {
+            values.put("fileExist", "Override");
+        }
+        return values;
     }
 }

@@ -18,14 +18,17 @@ import jakarta.enterprise.event.Observes;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.Targets;
-import io.quarkus.runtime.configuration.ConfigurationException;
+import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.FtpsClient;
+import dev.ferry.ftps.Target;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.file.remote.FtpsEndpoint;
 import org.apache.camel.component.file.remote.RemoteFileEndpoint;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.quarkus.main.events.AfterConfigure;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -46,11 +49,12 @@ public class RouteFileLoader {
 
     private final FerryConfig config;
     private final Targets targets;
-    private UploadParameters parameters;
+    private final Routes routes;
 
-    public RouteFileLoader(FerryConfig config, Targets targets) {
+    public RouteFileLoader(FerryConfig config, Targets targets, Routes routes) {
         this.config = config;
         this.targets = targets;
+        this.routes = routes;
     }
 
     void load(@Observes AfterConfigure event) throws Exception {
@@ -61,14 +65,14 @@ public class RouteFileLoader {
                     + ": set FERRY_CONFIG_DIR to the directory holding application.properties and routes/");
         }
         targets.all();
-        Path routes = dir.resolve("routes");
-        if (!Files.isDirectory(routes)) {
-            throw new ConfigurationException("No routes directory " + routes + ": create it with one .yaml file per route"
+        Path routesDir = dir.resolve("routes");
+        if (!Files.isDirectory(routesDir)) {
+            throw new ConfigurationException("No routes directory " + routesDir + ": create it with one .yaml file per route"
                     + " (see README.md, 'Route files')");
         }
-        List<Path> files = routeFiles(routes);
+        List<Path> files = routeFiles(routesDir);
         if (files.isEmpty()) {
-            throw new ConfigurationException(routes + " holds no .yaml route file: Ferry would have nothing to do."
+            throw new ConfigurationException(routesDir + " holds no .yaml route file: Ferry would have nothing to do."
                     + " Add one per source directory (see README.md, 'Route files')");
         }
 
@@ -76,12 +80,21 @@ public class RouteFileLoader {
         context.getTypeConverterRegistry().addTypeConverter(InputStream.class, LocalFile.class, LocalFile.CONVERTER);
         context.getCamelContextExtension().registerEndpointCallback(RouteFileLoader::onlyFerrysClient);
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
-        parameters = new UploadParameters(context, targets, config);
-        model.addRouteTemplateDefinitionConverter(FtpsUploadTemplate.TEMPLATE_ID, parameters);
+        SourceChecks checks = new SourceChecks();
         Map<String, String> ids = new HashMap<>();
         for (Path file : files) {
             String name = dir.relativize(file).toString();
-            parameters.loading(name);
+            Map<Path, RouteParameters> made = new HashMap<>();
+            // checks each route of this file as Camel makes it from the template, before anything polls
+            model.addRouteTemplateDefinitionConverter(FtpsUploadTemplate.TEMPLATE_ID, (template, parameters) -> {
+                RouteParameters route = RouteParameters.parse(name, parameters, context::resolvePropertyPlaceholders);
+                checks.check(name, route);
+                Target target = targets.get(route.target(), name + ": parameter target");
+                routes.add(name, route, target);
+                made.put(route.source(), route);
+                parameters.putAll(FtpsUploadTemplate.fromTarget(route, target));
+                return RouteTemplateDefinition.Converter.DEFAULT_CONVERTER.apply(template, parameters);
+            });
             Set<RouteDefinition> before = Collections.newSetFromMap(new IdentityHashMap<>());
             before.addAll(model.getRouteDefinitions());
             try {
@@ -108,21 +121,14 @@ public class RouteFileLoader {
                     throw new ConfigurationException(name + ": routeId '" + route.getRouteId() + "' is already used by " + other
                             + "; give each route its own routeId");
                 }
-                Object delivery = route.getTemplateParameters().get(UploadParameters.DELIVERY);
-                parameters.deliveries().get(String.valueOf(delivery)).routeId(route.getRouteId());
+                Path source = Path.of(String.valueOf(route.getTemplateParameters().get(RouteParameters.SOURCE)));
+                routes.named(route.getRouteId(), source);
+                RouteParameters parameters = made.get(source);
+                LOG.info("{}: route {} ships {}{}{} to {}:{}", name, route.getRouteId(), parameters.source(), parameters.recursive() ? " (and below)" : "",
+                        parameters.include() == null ? "" : " (matching " + route.getTemplateParameters().get(RouteParameters.INCLUDE) + ")",
+                        parameters.target(), parameters.remoteDir());
             }
-            LOG.info("Loaded {} route(s) from {}", added.size(), name);
         }
-    }
-
-    /** The deliveries of all routes, by bean id. */
-    public Map<String, Delivery> deliveries() {
-        return parameters == null ? Map.of() : parameters.deliveries();
-    }
-
-    /** The gates of all targets in use, by target name. */
-    public Map<String, TargetGate> gates() {
-        return parameters == null ? Map.of() : parameters.gates();
     }
 
     /**
@@ -148,10 +154,7 @@ public class RouteFileLoader {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(e);
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return root == e ? message : message + " (" + e.getMessage() + ")";
     }

@@ -1,0 +1,95 @@
+package dev.ferry.route;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.ftps.FtpsClient;
+import dev.ferry.ftps.Target;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import org.apache.camel.Exchange;
+import org.apache.camel.RouteTemplateContext;
+
+/**
+ * What the routes are made of while Ferry runs: one {@link TargetGate} per target in use, one {@link DeliveryRecord}
+ * per source, one {@link Delivery} (with its client) per route. The template's beans, the failure handling and the
+ * health check all find them here, by the route's source or id; nothing is bound in Camel's global registry.
+ */
+@ApplicationScoped
+public class Routes {
+
+    private final FerryConfig config;
+    private final Map<String, TargetGate> gates = new ConcurrentHashMap<>();
+    private final Map<Path, DeliveryRecord> records = new ConcurrentHashMap<>();
+    private final Map<Path, Delivery> bySource = new ConcurrentHashMap<>();
+    private final Map<String, Delivery> byRouteId = new ConcurrentHashMap<>();
+
+    public Routes(FerryConfig config) {
+        this.config = config;
+    }
+
+    /** Makes the parts of one route from its checked parameters; {@code where} names the route file in messages. */
+    Delivery add(String where, RouteParameters route, Target target) {
+        TargetGate gate = gates.computeIfAbsent(target.name(), name -> new TargetGate(target, config.backoff()));
+        FtpsClient client = new FtpsClient(target, route.remoteDir().absolute());
+        client.onLogin(gate::succeeded);
+        client.connectGuard(gate::checkOpen);
+        Delivery delivery = new Delivery(target, gate, client, record(where, route.source()), route, config.retry().localFailureDelay());
+        bySource.put(route.source(), delivery);
+        return delivery;
+    }
+
+    /** Names the route a delivery belongs to, once Camel has made it. */
+    void named(String routeId, Path source) {
+        Delivery delivery = bySource.get(source);
+        delivery.routeId(routeId);
+        byRouteId.put(routeId, delivery);
+    }
+
+    /** The delivery of the route a template bean is made for, found by the route's source. */
+    Delivery delivery(RouteTemplateContext route) {
+        String source = route.getCamelContext().resolvePropertyPlaceholders(String.valueOf(route.getProperty(RouteParameters.SOURCE)).trim());
+        Delivery delivery = bySource.get(RouteParameters.sourceOf(source));
+        if (delivery == null) {
+            throw new IllegalStateException("No delivery for the source " + source + ": the route was not made from its route file");
+        }
+        return delivery;
+    }
+
+    /** The delivery of the route the exchange came from, for the failure handling. */
+    Delivery delivery(Exchange exchange) {
+        Delivery delivery = byRouteId.get(exchange.getFromRouteId());
+        if (delivery == null) {
+            throw new IllegalStateException("Route " + exchange.getFromRouteId() + " is not an " + FtpsUploadTemplate.TEMPLATE_ID + " route");
+        }
+        return delivery;
+    }
+
+    /** The gates of all targets in use, by target name. */
+    public Map<String, TargetGate> gates() {
+        return Map.copyOf(gates);
+    }
+
+    /** The clients of all routes, for what is under way now. */
+    public Collection<FtpsClient> clients() {
+        return List.copyOf(bySource.values().stream().map(Delivery::client).toList());
+    }
+
+    private DeliveryRecord record(String where, Path source) {
+        return records.computeIfAbsent(source, dir -> {
+            Path file = dir.resolve(".ferry").resolve("delivered");
+            try {
+                return DeliveryRecord.open(file);
+            } catch (IOException e) {
+                throw new ConfigurationException(where + ": cannot open the delivery record " + file + ": " + e.getMessage()
+                        + "; the source directory must be writable");
+            }
+        });
+    }
+}
