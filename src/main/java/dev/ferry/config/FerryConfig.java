@@ -32,9 +32,6 @@ public interface FerryConfig {
     /** How a target that cannot be reached or refuses the login is backed off. */
     Backoff backoff();
 
-    /** The demo profile's embedded FTPS server. */
-    Demo demo();
-
     interface Retry {
         /**
          * Upload attempts per file, the first included, before the file is moved to its route's {@code failed}
@@ -86,30 +83,5 @@ public interface FerryConfig {
         /** The longest pause after refused logins, so a wrong password costs a few logins an hour at most. */
         @WithDefault("1h")
         Duration loginRefusedMaxDelay();
-    }
-
-    interface Demo {
-        /** Starts an embedded FTPS server for the demo profile; never enable it in production. */
-        @WithDefault("false")
-        boolean enabled();
-
-        /** The embedded server's control port on 127.0.0.1. */
-        @WithDefault("2121")
-        int port();
-
-        /** Its passive data ports on 127.0.0.1, as {@code first-last}. */
-        @WithDefault("30100-30119")
-        String passivePorts();
-
-        /** Where the demo keeps its server's files, generated certificates and password. */
-        @WithDefault("demo")
-        Path directory();
-
-        /**
-         * Refuse every data connection that does not resume the control connection's TLS session, as AWS Transfer
-         * Family does by default (TlsSessionResumptionMode ENFORCED).
-         */
-        @WithDefault("true")
-        boolean requireSessionReuse();
     }
 }

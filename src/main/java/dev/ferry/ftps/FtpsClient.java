@@ -11,26 +11,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
-import dev.ferry.config.TargetConfig.PassiveAddress;
 import org.apache.commons.net.ftp.FTPReply;
 import org.apache.commons.net.ftp.FTPSClient;
 import org.slf4j.Logger;
@@ -57,19 +49,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     /** AWS Transfer Family supports none of these; Ferry never sends them. */
     private static final Set<String> NEVER_SENT = Set.of("APPE", "REST", "SITE", "PORT", "EPRT", "STOU");
-    private static final Pattern PASV_REPLY = Pattern.compile("(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3})");
-    private static final Pattern EPSV_REPLY = Pattern.compile("\\((.)\\1\\1(\\d+)\\1\\)");
     private static final int DRAIN_MILLIS = 5_000;
     private static final int SLICE = 16 * 1024;
-
-    static {
-        // vsftpd's TLS 1.2 session tickets carry a lifetime the JDK discards, so with tickets on, the data connection
-        // cannot resume; without the extension the JDK falls back to session-ID resumption, which works everywhere.
-        // Read when an SSLContext is created; an operator's own -D setting wins.
-        if (System.getProperty("jdk.tls.client.enableSessionTicketExtension") == null) {
-            System.setProperty("jdk.tls.client.enableSessionTicketExtension", "false");
-        }
-    }
 
     private final Target target;
     private final boolean fromRoot;
@@ -80,7 +61,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private boolean renewBeforeNextTransfer;
     private boolean renewalLogged;
     private volatile TransferReport lastTransfer;
-    private volatile Progress upload;
+    private volatile UploadWatch upload;
     private volatile Socket dataPlain;
     private boolean controlReplyComplete = true;
     private Runnable onLogin = () -> { };
@@ -103,7 +84,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      *                 relative to the login directory, so for an absolute one the client changes to "/" after login
      */
     public FtpsClient(Target target, boolean fromRoot) {
-        this(target, fromRoot, newContext(target));
+        this(target, fromRoot, Tls.newContext(target));
     }
 
     private FtpsClient(Target target, boolean fromRoot, SSLContext context) {
@@ -119,16 +100,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         setDataTimeout(target.dataTimeout());
         setBufferSize(target.bufferSize());
         setControlEncoding("UTF-8");
-    }
-
-    private static SSLContext newContext(Target target) {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, target.trustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Cannot set up TLS for target " + target.name() + ": " + e.getMessage(), e);
-        }
     }
 
     public Target target() {
@@ -156,12 +127,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      * full timeout), or {@code null}: what the readiness check reports.
      */
     public String stalledUpload() {
-        Progress current = upload;
-        if (current == null || current.idleMillis() <= target.dataTimeout().toMillis() / 2) {
-            return null;
-        }
-        return "upload of " + current.remote + " to " + target.address() + " has made no progress for " + current.idleMillis() / 1000
-                + " s after " + current.bytes + " bytes";
+        UploadWatch current = upload;
+        return current == null ? null : current.stalledFor(target.address());
     }
 
     /** The last successful upload on this client, for the route's log line; {@code null} before the first. */
@@ -196,7 +163,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             throw e;
         } catch (SSLException e) {
             closeQuietly();
-            throw new TargetUnavailableException(tlsAdvice(e), e);
+            throw new TargetUnavailableException(Tls.advice(e, target), e);
         } catch (UnknownHostException e) {
             closeQuietly();
             throw new TargetUnavailableException("Cannot resolve " + hostname + " (" + target.key("host") + ")", e);
@@ -216,7 +183,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      */
     @Override
     protected void sslNegotiation() throws IOException {
-        sslContext = newContext(target);
+        sslContext = Tls.newContext(target);
         Socket plain = _socket_;
         SSLSocket socket = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, _hostname_, plain.getPort(), true);
         socket.setUseClientMode(true);
@@ -224,7 +191,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         parameters.setProtocols(protocols);
         socket.setSSLParameters(parameters);
-        handshake(socket, plain, "control connection");
+        Tls.handshake(socket, plain, "control connection", target);
         controlPlain = plain;
         _socket_ = socket;
         _controlInput_ = new BufferedReader(new InputStreamReader(socket.getInputStream(), getControlEncoding()));
@@ -404,7 +371,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         parameters.setProtocols(protocols);
         data.setSSLParameters(parameters);
         try {
-            handshake(data, plain, "data connection");
+            Tls.handshake(data, plain, "data connection", target);
         } catch (IOException e) {
             data.close();
             throw new DataConnectionException("TLS handshake on the data connection for " + command + " failed: " + e.getMessage(), e);
@@ -507,22 +474,10 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         SSLSocket data = (SSLSocket) socket;
         SSLSession session = data.getSession();
         boolean resumed = resumedFromControl(session);
-        Progress progress = new Progress(remote);
-        upload = progress;
         Socket plain = dataPlain;
-        // a write has no timeout of its own: a connection that stops taking data without closing would block forever
-        ScheduledFuture<?> watchdog = Deadline.everySecond(() -> {
-            if (progress.idleMillis() > target.dataTimeout().toMillis()) {
-                progress.stalled = true;
-                try {
-                    // the TCP socket under TLS: closing the SSLSocket itself would wait for the blocked writer's lock
-                    plain.close();
-                } catch (IOException ignored) {
-                    // closing is the point
-                }
-            }
-        });
-        try (data) {
+        UploadWatch progress = UploadWatch.start(remote, target.dataTimeout(), plain);
+        upload = progress;
+        try (data; progress) {
             OutputStream out = data.getOutputStream();
             byte[] buffer = new byte[target.bufferSize()];
             for (int n; (n = local.read(buffer)) != -1;) {
@@ -534,22 +489,21 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                 }
             }
             out.flush();
-            watchdog.cancel(false);
+            progress.close();
             finishUpload(data, plain);
         } catch (IOException e) {
             // after a stall the server will not answer soon either: the control connection is replaced, not waited on
-            String reply = progress.stalled ? "" : serverReplyAfterFailure();
+            String reply = progress.stalled() ? "" : serverReplyAfterFailure();
             controlReplyComplete = !reply.isEmpty();
-            String cause = progress.stalled ? "no progress for " + target.dataTimeout().toSeconds() + " s (" + target.key("data-timeout") + ")"
+            String cause = progress.stalled() ? "no progress for " + target.dataTimeout().toSeconds() + " s (" + target.key("data-timeout") + ")"
                     : e.getMessage();
-            throw new IOException("Upload of " + remote + " to " + target.address() + " failed after " + progress.bytes + " bytes: "
+            throw new IOException("Upload of " + remote + " to " + target.address() + " failed after " + progress.bytes() + " bytes: "
                     + cause + (reply.isEmpty() ? "" : "; server replied: " + reply) + resumptionNote(session, resumed)
                     + ReuseRefusal.explain(reply, session.getProtocol(), resumed), e);
         } finally {
-            watchdog.cancel(false);
             upload = null;
         }
-        long bytes = progress.bytes;
+        long bytes = progress.bytes();
         boolean completed = completePendingCommand();
         controlReplyComplete = true;
         if (!completed) {
@@ -675,26 +629,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         }
     }
 
-    /** A TLS handshake, bounded as a whole by {@code data-timeout} as well as per read. */
-    private void handshake(SSLSocket socket, Socket plain, String which) throws IOException {
-        try (Deadline deadline = Deadline.after(target.dataTimeout(), plain)) {
-            try {
-                socket.startHandshake();
-            } catch (IOException e) {
-                if (deadline.expired()) {
-                    throw new SSLException("the TLS handshake on the " + which + " did not complete within " + target.dataTimeout().toSeconds()
-                            + " s (" + target.key("data-timeout") + ")", e);
-                }
-                if (!(e instanceof SSLException)) {
-                    // a server that closes at once after its alert (or without one) resets the connection before the
-                    // alert is read: the same hang-up as "terminated the handshake", seen one packet earlier
-                    throw new HandshakeHangUp(which, e);
-                }
-                throw e;
-            }
-        }
-    }
-
     private String serverReplyAfterFailure() {
         try {
             if (isConnected()) {
@@ -727,93 +661,16 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private InetSocketAddress passiveEndpoint() throws IOException {
         InetAddress control = getRemoteAddress();
         if (epsv() == FTPReply.ENTERING_EPSV_MODE) {
-            Matcher m = EPSV_REPLY.matcher(getReplyString());
-            if (!m.find()) {
-                throw new IOException("Cannot parse the EPSV reply '" + getReplyString().trim() + "'");
-            }
-            return new InetSocketAddress(control, Integer.parseInt(m.group(2)));
+            return new InetSocketAddress(control, PassivePolicy.epsvPort(getReplyString()));
         }
         if (pasv() != FTPReply.ENTERING_PASSIVE_MODE) {
             return null;
         }
-        Matcher m = PASV_REPLY.matcher(getReplyString());
-        if (!m.find()) {
-            throw new IOException("Cannot parse the PASV reply '" + getReplyString().trim() + "'");
-        }
-        InetAddress reply = InetAddress.getByName(m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + m.group(4));
-        int port = Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6));
-        return new InetSocketAddress(dataAddress(target.passiveAddress(), control, reply), port);
-    }
-
-    /** Where to open a PASV data connection: see {@code passive-address} in the configuration reference. */
-    static InetAddress dataAddress(PassiveAddress policy, InetAddress control, InetAddress reply) {
-        switch (policy) {
-            case CONTROL:
-                return control;
-            case REPLY:
-                return reply;
-            default:
-                // 0.0.0.0, and addresses that mean something else from here (loopback, carrier-grade NAT), as Transfer
-                // Family behind a NAT or a misconfigured pasv_address would send them
-                if (reply.isAnyLocalAddress() || reply.isLoopbackAddress() && !control.isLoopbackAddress() || isCgnat(reply) && !isCgnat(control)) {
-                    return control;
-                }
-                boolean replyPrivate = reply.isSiteLocalAddress() || reply.isLinkLocalAddress();
-                boolean controlPrivate = control.isSiteLocalAddress() || control.isLinkLocalAddress() || control.isLoopbackAddress()
-                        || isCgnat(control);
-                return replyPrivate && !controlPrivate ? control : reply;
-        }
-    }
-
-    /** 100.64.0.0/10, shared address space (RFC 6598): not reachable from outside the provider's network. */
-    private static boolean isCgnat(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        return bytes.length == 4 && (bytes[0] & 0xff) == 100 && (bytes[1] & 0xc0) == 64;
+        return PassivePolicy.pasvEndpoint(getReplyString(), target.passiveAddress(), control);
     }
 
     private String policyName() {
         return target.passiveAddress().name().toLowerCase();
-    }
-
-    /** The server hung up (reset, end of stream) in the middle of a TLS handshake. */
-    private static final class HandshakeHangUp extends SSLException {
-        private static final long serialVersionUID = 1L;
-
-        HandshakeHangUp(String which, IOException cause) {
-            super("the server hung up during the TLS handshake on the " + which + " (" + cause + ")", cause);
-        }
-    }
-
-    private String tlsAdvice(SSLException e) {
-        String base = "TLS handshake with " + target.address() + " failed: " + e.getMessage();
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String text = String.valueOf(e.getMessage()) + " " + cause;
-        if (cause instanceof CertificateExpiredException || cause instanceof CertificateNotYetValidException) {
-            return base + ". The server's certificate is outside its validity period: renew it on the server.";
-        }
-        if (text.contains("No subject alternative") || text.contains("No name matching")) {
-            return base + ". The certificate does not name " + target.host() + ": set " + target.key("host")
-                    + " to a name the certificate covers (e.g. ftps-internal.<domain> for *.<domain>).";
-        }
-        if (text.contains("PKIX") || text.contains("certification path") || text.contains("unable to find valid")) {
-            return base + ". The server's certificate is not trusted: set " + target.key("trust-store")
-                    + " to a PEM file holding the CA (or the server) certificate"
-                    + (target.hasTrustStore() ? " that issued it." : "; by default only the JDK's public CAs are trusted.");
-        }
-        if (text.contains("protocol_version") || text.contains("No appropriate protocol")) {
-            return base + ". The server and " + target.key("tls-versions") + "=" + String.join(",", target.tlsVersions())
-                    + " have no TLS version in common; Ferry refuses anything older than TLS 1.2.";
-        }
-        if (e instanceof HandshakeHangUp || text.contains("terminated the handshake")) {
-            // some servers (pure-ftpd) hang up instead of sending an alert
-            return base + ". The server closed the connection during the TLS handshake: most likely it has no TLS version in common with "
-                    + target.key("tls-versions") + "=" + String.join(",", target.tlsVersions())
-                    + " (Ferry refuses anything older than TLS 1.2), or no cipher suite in common.";
-        }
-        return base;
     }
 
     /** Disconnects, if connected. */
@@ -831,26 +688,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // already failing
-        }
-    }
-
-    private static final class Progress {
-        final String remote;
-        volatile long bytes;
-        volatile long lastNanos = System.nanoTime();
-        volatile boolean stalled;
-
-        Progress(String remote) {
-            this.remote = remote;
-        }
-
-        void sent(int n) {
-            bytes += n;
-            lastNanos = System.nanoTime();
-        }
-
-        long idleMillis() {
-            return (System.nanoTime() - lastNanos) / 1_000_000;
         }
     }
 

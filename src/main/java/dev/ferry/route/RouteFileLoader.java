@@ -17,7 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.ferry.config.FerryConfig;
-import dev.ferry.config.Targets;
+import dev.ferry.ftps.Targets;
 import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.FtpsClient;
 import dev.ferry.ftps.Target;

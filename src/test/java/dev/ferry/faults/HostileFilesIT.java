@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,9 +95,9 @@ class HostileFilesIT {
             // seen by several polls (every 0.5 s) while it is younger than stableFor, then gone
             await().atMost(Duration.ofSeconds(3)).until(() -> Files.getLastModifiedTime(ghost).toMillis() < System.currentTimeMillis() - 1500);
             Files.delete(ghost);
-            Path after = TestFiles.random(outbox.resolve("after.csv"), 100, 2);
-            await().atMost(DELIVERY).until(() -> Files.exists(tmp.resolve("server/in/after.csv")));
-            TestFiles.assertSameBytes(after, tmp.resolve("server/in/after.csv"));
+            byte[] after = Files.readAllBytes(TestFiles.random(outbox.resolve("after.csv"), 100, 2));
+            await().atMost(DELIVERY).until(() -> Files.exists(archive().resolve("after.csv")));
+            assertArrayEquals(after, Files.readAllBytes(tmp.resolve("server/in/after.csv")));
             long lines = ferry.log().lines().filter(l -> l.contains("ghost.csv")).count();
             System.out.printf("HOSTILE FILES SUITE: vanished file logged %d time(s)%n", lines);
             assertFalse(Files.exists(tmp.resolve("server/in/ghost.csv")));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.ferry.demo.Demo;
 import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
@@ -92,7 +93,9 @@ class RouteOptionsIT {
                 Files.copy(route, work.resolve("routes").resolve(route.getFileName()));
             }
         }
-        try (FerryProcess ferry = FerryProcess.start(work, null, List.of("-Dquarkus.profile=demo", "-Dquarkus.http.port=0"))) {
+        // what ./mvnw -q exec:java@demo does: the demo's server, then the packaged jar in the checkout
+        try (EmbeddedFtpsServer demo = Demo.startServer(work);
+                FerryProcess ferry = FerryProcess.start(work, null, List.of("-Dquarkus.http.port=0"))) {
             ferry.awaitLog("Started upload-outbox", DELIVERY);
             Path file = TestFiles.random(tmp.resolve("src/hello.txt"), 321, 6);
             Files.copy(file, work.resolve("demo/outbox/hello.txt"));

@@ -1,11 +1,11 @@
-package dev.ferry.config;
+package dev.ferry.ftps;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 import jakarta.inject.Singleton;
 
-import dev.ferry.ftps.Target;
+import dev.ferry.config.FerryConfig;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /** The configured targets, each checked once at start-up; routes look theirs up by name. */

@@ -1,0 +1,74 @@
+package dev.ferry.ftps;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * Watches one upload's progress. A write has no timeout of its own: a connection that stops taking data without
+ * closing would block the route forever, so once nothing has been sent for {@code data-timeout} the plain TCP socket
+ * under the TLS one is closed (closing the TLS socket itself would wait for the blocked writer's lock). From half
+ * that time on, the readiness check reports the upload as stalled.
+ */
+final class UploadWatch implements AutoCloseable {
+
+    private final String remote;
+    private final Duration limit;
+    private final ScheduledFuture<?> check;
+    private volatile long bytes;
+    private volatile long lastNanos = System.nanoTime();
+    private volatile boolean stalled;
+
+    private UploadWatch(String remote, Duration limit, Socket plain) {
+        this.remote = remote;
+        this.limit = limit;
+        this.check = Deadline.everySecond(() -> {
+            if (idleMillis() > limit.toMillis()) {
+                stalled = true;
+                try {
+                    plain.close();
+                } catch (IOException ignored) {
+                    // closing is the point
+                }
+            }
+        });
+    }
+
+    /** Starts watching an upload to {@code remote} over the data connection whose TCP socket is {@code plain}. */
+    static UploadWatch start(String remote, Duration limit, Socket plain) {
+        return new UploadWatch(remote, limit, plain);
+    }
+
+    void sent(int n) {
+        bytes += n;
+        lastNanos = System.nanoTime();
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    /** Whether the watch cut the connection. */
+    boolean stalled() {
+        return stalled;
+    }
+
+    /** What the readiness check says about this upload when it has been idle for half the limit, else {@code null}. */
+    String stalledFor(String address) {
+        long idle = idleMillis();
+        if (idle <= limit.toMillis() / 2) {
+            return null;
+        }
+        return "upload of " + remote + " to " + address + " has made no progress for " + idle / 1000 + " s after " + bytes + " bytes";
+    }
+
+    private long idleMillis() {
+        return (System.nanoTime() - lastNanos) / 1_000_000;
+    }
+
+    @Override
+    public void close() {
+        check.cancel(false);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ferry.demo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.ftpserver.ftplet.FtpException;
+
+/**
+ * The README's first command ({@code ./mvnw -q exec:java@demo}): an embedded FTPS server on 127.0.0.1:2121 that
+ * refuses data connections not resuming the control connection's TLS session, as AWS Transfer Family does, and the
+ * packaged Ferry ({@code target/quarkus-app/quarkus-run.jar}) run against it with the repository's
+ * {@code application.properties} and {@code routes/}, as an operator runs it. Lives with the tests, so neither the
+ * server nor its certificates are in the product.
+ * <p>
+ * Keeps a generated CA and certificate in {@code demo/tls}, a generated password in {@code demo/password}, uploads
+ * in {@code demo/server}, and the outbox in {@code demo/outbox}.
+ */
+public final class Demo {
+
+    public static final int PORT = 2121;
+    public static final String PASSIVE_PORTS = "30100-30119";
+
+    private Demo() {
+    }
+
+    /** Starts the demo's server for the repository checkout {@code checkout}, creating what it needs in {@code demo/}. */
+    public static EmbeddedFtpsServer startServer(Path checkout) throws IOException, FtpException {
+        Path dir = checkout.resolve("demo").toAbsolutePath().normalize();
+        Files.createDirectories(dir.resolve("outbox"));
+        Path passwordFile = dir.resolve("password");
+        if (!Files.exists(passwordFile)) {
+            byte[] random = new byte[12];
+            new SecureRandom().nextBytes(random);
+            Files.writeString(passwordFile, HexFormat.of().formatHex(random), StandardCharsets.UTF_8);
+        }
+        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+        TestCertificates certificates = TestCertificates.in(dir.resolve("tls"));
+        return EmbeddedFtpsServer.builder()
+                .root(dir.resolve("server"))
+                .port(PORT)
+                .passivePorts(PASSIVE_PORTS)
+                .user("demo", Files.readString(passwordFile, StandardCharsets.UTF_8).trim())
+                .keyStore(certificates.serverKeyStore(), TestCertificates.PASSWORD)
+                .requireSessionReuse(true)
+                .start();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path checkout = Path.of("").toAbsolutePath();
+        Path jar = checkout.resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            System.err.println("No " + jar + ": build it first with ./mvnw -q package -DskipTests");
+            System.exit(1);
+        }
+        EmbeddedFtpsServer server = startServer(checkout);
+        System.out.println("DEMO: embedded FTPS server on 127.0.0.1:" + server.port() + " (requires TLS session reuse, like AWS Transfer"
+                + " Family); uploads land in " + checkout.resolve("demo/server") + ". Drop files into " + checkout.resolve("demo/outbox")
+                + "; Ctrl-C stops both.");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process ferry = new ProcessBuilder(java, "-jar", jar.toString()).directory(checkout.toFile()).inheritIO().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ferry.destroy();
+            try {
+                ferry.waitFor(40, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            server.close();
+        }));
+        int status = ferry.waitFor();
+        server.close();
+        System.exit(status);
+    }
+}
