@@ -64,6 +64,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private volatile UploadWatch upload;
     private volatile Socket dataPlain;
     private boolean controlReplyComplete = true;
+    /** Logged in, PBSZ/PROT/TYPE done: what camel-ftp repeats after the login is not sent again. */
+    private boolean ready;
     private Runnable onLogin = () -> { };
     private ConnectGuard connectGuard = () -> { };
     private boolean sizeUnsupportedLogged;
@@ -154,6 +156,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         replyTimedOut = null;
         ticketsAtLastTransfer = -1;
         renewBeforeNextTransfer = false;
+        ready = false;
         try {
             super.connect(hostname, port);
             controlSession = ((SSLSocket) _socket_).getSession();
@@ -198,7 +201,12 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         _controlOutput_ = new BufferedWriter(new OutputStreamWriter(socket.getOutputStream(), getControlEncoding()));
     }
 
-    /** Uses the target's own credentials; Camel's URI carries none, so a password never appears in one. */
+    /**
+     * Logs in with the target's own credentials (Camel's URI carries none, so a password never appears in one) and
+     * makes the connection ready to transfer, the one place that is done: {@code PBSZ 0}, {@code PROT P}, binary
+     * type, passive mode, and for an absolute remote directory {@code CWD /}. camel-ftp's own {@code TYPE},
+     * {@code PBSZ} and {@code PROT} after the login then cost no round trip.
+     */
     @Override
     public boolean login(String ignoredUsername, String ignoredPassword) throws IOException {
         String password;
@@ -210,6 +218,13 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         }
         if (super.login(target.username(), password)) {
             onLogin.run();
+            execPBSZ(0);
+            execPROT("P");
+            if (!setFileType(BINARY_FILE_TYPE)) {
+                throw new IOException("Server " + target.address() + " refused binary transfers: " + getReplyString().trim());
+            }
+            enterLocalPassiveMode();
+            ready = true;
             if (fromRoot && !changeWorkingDirectory("/")) {
                 throw new IOException("Cannot change to the root directory of " + target.address() + ": " + getReplyString().trim());
             }
@@ -225,9 +240,24 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     }
 
     @Override
+    public void execPBSZ(long size) throws IOException {
+        if (!ready || size != 0) {
+            super.execPBSZ(size);
+        }
+    }
+
+    @Override
+    public boolean setFileType(int fileType) throws IOException {
+        return ready && fileType == BINARY_FILE_TYPE || super.setFileType(fileType);
+    }
+
+    @Override
     public void execPROT(String prot) throws IOException {
         if (!"P".equals(prot)) {
             throw new SSLException("Ferry only transfers with PROT P (data encrypted), not PROT " + prot);
+        }
+        if (ready) {
+            return;
         }
         try {
             super.execPROT(prot);
@@ -423,10 +453,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         if (!login(target.username(), null)) {
             throw new IOException("Login to " + target.address() + " failed while renewing the control connection: " + getReplyString().trim());
         }
-        execPBSZ(0);
-        execPROT("P");
-        setFileType(BINARY_FILE_TYPE);
-        enterLocalPassiveMode();
         if (directory != null && !changeWorkingDirectory(directory)) {
             throw new IOException("Cannot return to " + directory + " on " + target.address() + " after renewing the control connection: "
                     + getReplyString().trim());

@@ -1,12 +1,12 @@
 package dev.ferry.health;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.ferry.ftps.FtpsClient;
+import dev.ferry.ftps.TargetConnections;
 import dev.ferry.route.Routes;
-import dev.ferry.route.TargetGate;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -30,17 +30,15 @@ public class TargetsHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("ferry-targets").up();
-        for (Map.Entry<String, TargetGate> gate : routes.gates().entrySet()) {
-            String problem = gate.getValue().problem();
-            response.withData(gate.getKey(), problem == null ? "UP" : "DOWN: " + problem);
+        for (Map.Entry<String, TargetConnections> target : routes.targets().entrySet()) {
+            String problem = target.getValue().problem();
+            response.withData(target.getKey(), problem == null ? "UP" : "DOWN: " + problem);
             if (problem != null) {
                 response.down();
             }
-        }
-        for (FtpsClient client : routes.clients()) {
-            String stalled = client.stalledUpload();
-            if (stalled != null) {
-                response.withData("stalled " + client.target().name(), stalled).down();
+            List<String> stalled = target.getValue().stalledUploads();
+            if (!stalled.isEmpty()) {
+                response.withData("stalled " + target.getKey(), String.join("; ", stalled)).down();
             }
         }
         return response.build();

@@ -27,6 +27,7 @@ import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.FtpsClient;
 import dev.ferry.ftps.Names;
 import dev.ferry.ftps.Target;
+import dev.ferry.ftps.TargetConnections;
 import dev.ferry.ftps.TargetUnavailableException;
 import dev.ferry.ftps.TransferReport;
 import org.apache.camel.Exchange;
@@ -60,7 +61,7 @@ public class Delivery implements GenericFileFilter<File> {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd");
 
     private final Target target;
-    private final TargetGate gate;
+    private final TargetConnections connections;
     private final FtpsClient client;
     private final DeliveryRecord delivered;
     private final Path archiveDir;
@@ -73,10 +74,10 @@ public class Delivery implements GenericFileFilter<File> {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile String routeId = "?";
 
-    Delivery(Target target, TargetGate gate, FtpsClient client, DeliveryRecord delivered, RouteParameters route,
+    Delivery(Target target, TargetConnections connections, FtpsClient client, DeliveryRecord delivered, RouteParameters route,
             Duration localFailureDelay) {
         this.target = target;
-        this.gate = gate;
+        this.connections = connections;
         this.client = client;
         this.delivered = delivered;
         this.archiveDir = route.archive();
@@ -91,8 +92,8 @@ public class Delivery implements GenericFileFilter<File> {
         return client;
     }
 
-    public TargetGate gate() {
-        return gate;
+    public Target target() {
+        return target;
     }
 
     /** The route this delivery belongs to, once it exists: for reports written before any exchange. */
@@ -101,7 +102,7 @@ public class Delivery implements GenericFileFilter<File> {
     }
 
     public void beforeUpload(Exchange exchange) throws IOException {
-        gate.checkOpen();
+        connections.checkOpen();
         Path source = source(exchange);
         String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         exchange.getIn().setHeader(TEMP_NAME, temporaryName(name, exchange.getFromRouteId()));
@@ -116,7 +117,7 @@ public class Delivery implements GenericFileFilter<File> {
     }
 
     public void uploaded(Exchange exchange) {
-        gate.succeeded();
+        connections.succeeded();
         TransferReport report = client.lastTransfer();
         FileState sent = exchange.getIn().getBody(LocalFile.class).sent();
         String key = key(exchange, sent);
@@ -152,7 +153,7 @@ public class Delivery implements GenericFileFilter<File> {
 
     /** The target could not be used at all: pause it, and leave the file for a later poll. */
     public void targetUnavailable(Exchange exchange) {
-        Causes.find(failure(exchange), TargetUnavailableException.class).ifPresent(gate::failed);
+        Causes.find(failure(exchange), TargetUnavailableException.class).ifPresent(connections::failed);
         LOG.debug("{} waits in {} until target {} is available", shown(exchange), source(exchange).getParent(), target.name());
     }
 

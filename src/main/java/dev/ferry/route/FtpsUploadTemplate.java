@@ -54,7 +54,7 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 .templateOptionalParameter(FAILED, "Where files that failed every attempt go; default <source>/.failed")
                 .templateParameter(STABLE_FOR, "1s", "How long a file must be unchanged before pickup")
                 .templateBean("delivery", Delivery.class, routes::delivery)
-                .templateBean("gate", PollingConsumerPollStrategy.class, rtc -> routes.delivery(rtc).gate())
+                .templateBean("gate", PollingConsumerPollStrategy.class, routes::gate)
                 .templateBean("pickup", GenericFileFilter.class, rtc -> routes.delivery(rtc))
                 .templateBean("client", FtpsClient.class, rtc -> routes.delivery(rtc).client())
                 // Ferry moves each file itself (to the archive or the failed directory): Camel neither moves nor

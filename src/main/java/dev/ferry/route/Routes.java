@@ -2,8 +2,6 @@ package dev.ferry.route;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.ftps.FtpsClient;
 import dev.ferry.ftps.Target;
+import dev.ferry.ftps.TargetConnections;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import org.apache.camel.Exchange;
 import org.apache.camel.RouteTemplateContext;
@@ -25,6 +24,7 @@ import org.apache.camel.RouteTemplateContext;
 public class Routes {
 
     private final FerryConfig config;
+    private final Map<String, TargetConnections> targets = new ConcurrentHashMap<>();
     private final Map<String, TargetGate> gates = new ConcurrentHashMap<>();
     private final Map<Path, DeliveryRecord> records = new ConcurrentHashMap<>();
     private final Map<Path, Delivery> bySource = new ConcurrentHashMap<>();
@@ -36,11 +36,11 @@ public class Routes {
 
     /** Makes the parts of one route from its checked parameters; {@code where} names the route file in messages. */
     Delivery add(String where, RouteParameters route, Target target) {
-        TargetGate gate = gates.computeIfAbsent(target.name(), name -> new TargetGate(target, config.backoff()));
-        FtpsClient client = new FtpsClient(target, route.remoteDir().absolute());
-        client.onLogin(gate::succeeded);
-        client.connectGuard(gate::checkOpen);
-        Delivery delivery = new Delivery(target, gate, client, record(where, route.source()), route, config.retry().localFailureDelay());
+        TargetConnections connections = targets.computeIfAbsent(target.name(), name -> new TargetConnections(target, config.backoff()));
+        gates.computeIfAbsent(target.name(), name -> new TargetGate(connections));
+        FtpsClient client = connections.newClient(route.remoteDir().absolute());
+        Delivery delivery = new Delivery(target, connections, client, record(where, route.source()), route,
+                config.retry().localFailureDelay());
         bySource.put(route.source(), delivery);
         return delivery;
     }
@@ -71,14 +71,14 @@ public class Routes {
         return delivery;
     }
 
-    /** The gates of all targets in use, by target name. */
-    public Map<String, TargetGate> gates() {
-        return Map.copyOf(gates);
+    /** The poll strategy of the target a template bean's route ships to. */
+    TargetGate gate(RouteTemplateContext route) {
+        return gates.get(delivery(route).target().name());
     }
 
-    /** The clients of all routes, for what is under way now. */
-    public Collection<FtpsClient> clients() {
-        return List.copyOf(bySource.values().stream().map(Delivery::client).toList());
+    /** The targets in use, by name. */
+    public Map<String, TargetConnections> targets() {
+        return Map.copyOf(targets);
     }
 
     private DeliveryRecord record(String where, Path source) {

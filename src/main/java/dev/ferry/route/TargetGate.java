@@ -1,13 +1,6 @@
 package dev.ferry.route;
 
-import java.time.Duration;
-import java.time.Instant;
-
-import dev.ferry.config.FerryConfig;
-import dev.ferry.ftps.LoginRefusedException;
-import dev.ferry.ftps.Target;
-import dev.ferry.ftps.TargetPausedException;
-import dev.ferry.ftps.TargetUnavailableException;
+import dev.ferry.ftps.TargetConnections;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
@@ -15,70 +8,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a target's routes from polling while the target is unreachable or refuses the login, with a pause that
- * doubles on each further failure. Files wait in their source directory meanwhile, keeping their upload attempts;
- * a wrong password thus costs a few logins an hour, not one per file.
+ * Keeps a target's routes from polling while {@link TargetConnections} has the target paused: files wait in their
+ * source directory meanwhile, keeping their upload attempts.
  */
-public class TargetGate implements PollingConsumerPollStrategy {
+final class TargetGate implements PollingConsumerPollStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetGate.class);
 
-    private final Target target;
-    private final FerryConfig.Backoff backoff;
-    private int failures;
-    private Instant closedUntil = Instant.MIN;
-    private String problem;
+    private final TargetConnections connections;
 
-    TargetGate(Target target, FerryConfig.Backoff backoff) {
-        this.target = target;
-        this.backoff = backoff;
-    }
-
-    public synchronized boolean isOpen() {
-        return !Instant.now().isBefore(closedUntil);
-    }
-
-    /** Healthy unless the last attempt to use the target failed; the message says why. */
-    public synchronized String problem() {
-        return problem;
-    }
-
-    /** Throws while the target is paused: a batch already picked up, and a retry, do not connect file after file. */
-    void checkOpen() throws TargetPausedException {
-        if (!isOpen()) {
-            throw new TargetPausedException("target " + target.name() + " is paused until " + closedUntil + ": " + problem);
-        }
-    }
-
-    synchronized void failed(TargetUnavailableException e) {
-        if (e instanceof TargetPausedException) {
-            return;
-        }
-        failures++;
-        Duration first = e instanceof LoginRefusedException ? backoff.loginRefusedDelay() : backoff.initialDelay();
-        Duration max = e instanceof LoginRefusedException ? backoff.loginRefusedMaxDelay() : backoff.maxDelay();
-        Duration pause = first.multipliedBy(1L << Math.min(failures - 1, 20));
-        if (pause.compareTo(max) > 0) {
-            pause = max;
-        }
-        closedUntil = Instant.now().plus(pause);
-        problem = e.getMessage();
-        LOG.warn("Target {} ({}) unavailable, failure {}: {}. Its files wait; next try in {} s", target.name(), target.address(),
-                failures, e.getMessage(), pause.toMillis() / 1000.0);
-    }
-
-    synchronized void succeeded() {
-        if (failures > 0) {
-            LOG.info("Target {} ({}) is reachable again after {} failed attempts", target.name(), target.address(), failures);
-        }
-        failures = 0;
-        problem = null;
-        closedUntil = Instant.MIN;
+    TargetGate(TargetConnections connections) {
+        this.connections = connections;
     }
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        return isOpen();
+        return connections.isOpen();
     }
 
     @Override

@@ -74,9 +74,8 @@ class TransferFamilyRulesTest {
         FtpsClient client = new FtpsClient(target(PassiveAddress.AUTO), false);
         client.connect("localhost", server.port());
         try (client) {
-            assertTrue(client.login("ignored", "ignored"));
-            client.execPBSZ(0);
-            TargetUnavailableException e = assertThrows(TargetUnavailableException.class, () -> client.execPROT("P"));
+            // the login makes the connection ready to transfer, PROT P included: a refusal fails the login
+            TargetUnavailableException e = assertThrows(TargetUnavailableException.class, () -> client.login("ignored", "ignored"));
             assertTrue(e.getMessage().contains("refused PROT P (536") && e.getMessage().contains("never sends data in clear"), e.getMessage());
             assertThrows(IOException.class, () -> client.execPROT("C"));
         }

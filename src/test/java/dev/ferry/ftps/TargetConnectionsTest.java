@@ -1,11 +1,8 @@
-package dev.ferry.route;
+package dev.ferry.ftps;
 
 import java.time.Duration;
 
 import dev.ferry.config.FerryConfig;
-import dev.ferry.ftps.LoginRefusedException;
-import dev.ferry.ftps.TargetPausedException;
-import dev.ferry.ftps.TargetUnavailableException;
 import dev.ferry.testing.TestTargets;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pause of a target that cannot be used: how long, what it says, and what ends it. */
-class TargetGateTest {
+class TargetConnectionsTest {
 
     private static final FerryConfig.Backoff BACKOFF = new FerryConfig.Backoff() {
         @Override public Duration initialDelay() { return Duration.ofMillis(300); }
@@ -27,7 +24,7 @@ class TargetGateTest {
         @Override public Duration loginRefusedMaxDelay() { return Duration.ofHours(2); }
     };
 
-    private final TargetGate gate = new TargetGate(TestTargets.target(21, "u", "p", null), BACKOFF);
+    private final TargetConnections gate = new TargetConnections(TestTargets.target(21, "u", "p", null), BACKOFF);
 
     @Test
     void aFailureClosesTheGateWithTheReasonUntilThePauseEnds() {

@@ -1,0 +1,101 @@
+package dev.ferry.ftps;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.ferry.config.FerryConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One target's connections, and whether the target may be used. It makes the FTPS client of each route's producer
+ * (one control connection each, logged in and made ready in {@link FtpsClient#login}), and pauses the whole target
+ * when it cannot be used (connection refused, TLS handshake failed, login refused), with a pause that doubles on each
+ * further failure: every client checks the pause before it connects, so a retry or a batch already picked up does
+ * not connect file after file, and a wrong password costs a few logins an hour, not one per file. The health check
+ * asks it for the target's problem and the uploads under way.
+ */
+public final class TargetConnections {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TargetConnections.class);
+
+    private final Target target;
+    private final FerryConfig.Backoff backoff;
+    private final List<FtpsClient> clients = new CopyOnWriteArrayList<>();
+    private int failures;
+    private Instant closedUntil = Instant.MIN;
+    private String problem;
+
+    public TargetConnections(Target target, FerryConfig.Backoff backoff) {
+        this.target = target;
+        this.backoff = backoff;
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /**
+     * A client for one producer. {@code fromRoot}: the remote directory is absolute, so after login the client
+     * changes to {@code /} (camel-ftp takes every path relative to where the login leaves it).
+     */
+    public FtpsClient newClient(boolean fromRoot) {
+        FtpsClient client = new FtpsClient(target, fromRoot);
+        client.onLogin(this::succeeded);
+        client.connectGuard(this::checkOpen);
+        clients.add(client);
+        return client;
+    }
+
+    /** The uploads under way that have made no progress for half the data timeout, described. */
+    public List<String> stalledUploads() {
+        return clients.stream().map(FtpsClient::stalledUpload).filter(Objects::nonNull).toList();
+    }
+
+    public synchronized boolean isOpen() {
+        return !Instant.now().isBefore(closedUntil);
+    }
+
+    /** Healthy unless the last attempt to use the target failed; the message says why. */
+    public synchronized String problem() {
+        return problem;
+    }
+
+    /** Throws while the target is paused. */
+    public synchronized void checkOpen() throws TargetPausedException {
+        if (!isOpen()) {
+            throw new TargetPausedException("target " + target.name() + " is paused until " + closedUntil + ": " + problem);
+        }
+    }
+
+    /** The target could not be used: pause it, longer after each further failure. */
+    public synchronized void failed(TargetUnavailableException e) {
+        if (e instanceof TargetPausedException) {
+            return;
+        }
+        failures++;
+        Duration first = e instanceof LoginRefusedException ? backoff.loginRefusedDelay() : backoff.initialDelay();
+        Duration max = e instanceof LoginRefusedException ? backoff.loginRefusedMaxDelay() : backoff.maxDelay();
+        Duration pause = first.multipliedBy(1L << Math.min(failures - 1, 20));
+        if (pause.compareTo(max) > 0) {
+            pause = max;
+        }
+        closedUntil = Instant.now().plus(pause);
+        problem = e.getMessage();
+        LOG.warn("Target {} ({}) unavailable, failure {}: {}. Its files wait; next try in {} s", target.name(), target.address(),
+                failures, e.getMessage(), pause.toMillis() / 1000.0);
+    }
+
+    /** A login succeeded: the target is usable again. */
+    public synchronized void succeeded() {
+        if (failures > 0) {
+            LOG.info("Target {} ({}) is reachable again after {} failed attempts", target.name(), target.address(), failures);
+        }
+        failures = 0;
+        problem = null;
+        closedUntil = Instant.MIN;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.ferry.route;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.ferry.demo.EmbeddedFtpsServer;
+import dev.ferry.demo.TestCertificates;
+import dev.ferry.testing.Certificates;
+import dev.ferry.testing.FerryConfigDir;
+import dev.ferry.testing.TestFiles;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The application against an embedded server that, like AWS Transfer Family in ENFORCED mode, refuses any data
+ * connection not resuming the control connection's TLS session: here in the test JVM, and as the packaged
+ * application in {@link DeliveryIT} (the jar here, a native binary where one can be built).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = DeliveryTest.ReuseEnforcingServer.class, restrictToAnnotatedClass = true)
+class DeliveryTest {
+
+    static final Path BASE = Path.of("target", "it", "delivery").toAbsolutePath();
+    static final Path OUTBOX = BASE.resolve("outbox");
+    static final Path SERVER_ROOT = BASE.resolve("server");
+    static EmbeddedFtpsServer server;
+
+    @TestHTTPResource("/q/health")
+    URI health;
+
+    private static final long[] SIZES = { 0, 1, 4096, 1024 * 1024, 50L * 1024 * 1024 };
+    private static final String[] NAMES = { "report %02d.csv", "données été %02d.txt", "データ %02d.bin", "plain-%02d.dat", "ünïcødé %02d.bin" };
+
+    @Test
+    void fiftyFilesArriveByteIdenticalOverResumedSessionsAndAreArchived() throws IOException {
+        Path staging = Files.createDirectories(BASE.resolve("staging"));
+        long storesBefore = server.sessions().stores();
+        List<Path> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String name = String.format(NAMES[i % NAMES.length], i);
+            expected.add(TestFiles.random(staging.resolve(name), SIZES[i % SIZES.length], i));
+        }
+        for (Path file : expected) {
+            // as an application should: written elsewhere, then moved in whole
+            Files.move(file, OUTBOX.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        }
+        Path archive = TestFiles.today(OUTBOX.resolve(".archive"));
+        Path remote = SERVER_ROOT.resolve("bucket/incoming");
+
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> expected.stream().allMatch(f -> Files.exists(archive.resolve(f.getFileName()))));
+
+        for (Path file : expected) {
+            Path original = archive.resolve(file.getFileName());
+            TestFiles.assertSameBytes(original, remote.resolve(file.getFileName()));
+        }
+        try (Stream<Path> left = Files.list(OUTBOX)) {
+            assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "files left in the outbox");
+        }
+        try (Stream<Path> onServer = Files.list(remote)) {
+            assertEquals(List.of(), onServer.filter(p -> p.getFileName().toString().endsWith(".ferry-part")).toList(),
+                    "temporary names left on the server");
+        }
+        assertEquals(50, server.sessions().stores() - storesBefore, "uploads");
+        assertEquals(0, server.sessions().notResumed(), "data connections that did not resume the control session");
+        assertTrue(server.sessions().resumed() >= 50, "resumed data connections: " + server.sessions().resumed());
+        for (String command : List.of("APPE", "REST", "SITE", "PORT", "EPRT")) {
+            assertTrue(!server.commandsSeen().contains(command), command + " was sent; AWS Transfer Family does not support it");
+        }
+    }
+
+    @Test
+    void readinessReportsTheTargetUpByItsCheckName() throws Exception {
+        // a login first: the target is known to be usable once a file went through
+        Path file = TestFiles.random(BASE.resolve("staging/ready.txt"), 10, 99);
+        Files.move(file, OUTBOX.resolve("ready.txt"), StandardCopyOption.ATOMIC_MOVE);
+        await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(SERVER_ROOT.resolve("bucket/incoming/ready.txt")));
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(health + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        JsonObject body = Json.createReader(new StringReader(response.body())).readObject();
+        JsonObject check = body.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("name").equals("ferry-targets")).findFirst().orElseThrow(() -> new AssertionError(response.body()));
+        assertEquals("UP", check.getString("status"), response.body());
+        assertEquals("UP", check.getJsonObject("data").getString("transfer"), response.body());
+    }
+
+    public static class ReuseEnforcingServer implements QuarkusTestResourceLifecycleManager {
+
+        @Override
+        public Map<String, String> start() {
+            try {
+                deleteRecursively(BASE);
+                Files.createDirectories(OUTBOX);
+                server = EmbeddedFtpsServer.builder()
+                        .root(SERVER_ROOT)
+                        .user("shipper", "s3cret-pass")
+                        .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD)
+                        .requireSessionReuse(true)
+                        .start();
+                FerryConfigDir config = new FerryConfigDir(BASE.resolve("cfg"))
+                        .target("transfer", server.port(), "shipper", "s3cret-pass")
+                        .route("upload-outbox", OUTBOX, "transfer", "/bucket/incoming");
+                // the packaged application gets it as -D; in the test JVM the config directory is read before any
+                // test resource's configuration, so it is a system property there
+                System.setProperty("ferry.config-dir", config.path().toString());
+                return Map.of("ferry.config-dir", config.path().toString());
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the embedded FTPS server", e);
+            }
+        }
+
+        @Override
+        public void stop() {
+            System.clearProperty("ferry.config-dir");
+            if (server != null) {
+                server.close();
+            }
+        }
+
+        private static void deleteRecursively(Path dir) throws IOException {
+            if (!Files.exists(dir)) {
+                return;
+            }
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
