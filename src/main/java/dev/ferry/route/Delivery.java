@@ -1,16 +1,9 @@
 package dev.ferry.route;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,10 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.FtpsClient;
@@ -31,26 +21,21 @@ import dev.ferry.ftps.TargetConnections;
 import dev.ferry.ftps.TargetUnavailableException;
 import dev.ferry.ftps.TransferReport;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.file.GenericFile;
-import org.apache.camel.component.file.GenericFileFilter;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One route's file outcomes, in one place: pick up regular files only, quarantine names no server may see, skip what
- * was already delivered, record and archive what was uploaded, leave files waiting while the target is unavailable,
- * and quarantine what failed every attempt.
+ * One route's file outcomes, in one place: skip what was already delivered, record and archive what was uploaded,
+ * leave files waiting while the target is unavailable, and quarantine what failed every attempt (or has a name no
+ * server may see, as {@link Pickup} finds). {@link Moves} does the moves.
  * <p>
  * A delivered file is recorded in {@link DeliveryRecord} with its exact {@link FileState} before it is archived, and
  * the entry is dropped once it is: a file whose upload finished just before a crash (or a full archive disk), but that
  * was not yet archived, is archived without being sent twice; any other file, a look-alike with the same name, size
  * and modification time included, is sent.
- * <p>
- * Over 300 lines: pickup filter, file lifecycle, holds and reports still share one class per route; splitting the
- * pickup filter and the moves out is the next architecture step.
  */
-public class Delivery implements GenericFileFilter<File> {
+public class Delivery {
 
     static final String ALREADY_DELIVERED = "ferryAlreadyDelivered";
     static final String RETRIES = "ferryRetries";
@@ -68,10 +53,7 @@ public class Delivery implements GenericFileFilter<File> {
     private final Path failedDir;
     private final String remoteDir;
     private final Duration localFailureDelay;
-    private final Pattern include;
-    private final long stableForMillis;
-    private final Map<Path, Instant> held = new ConcurrentHashMap<>();
-    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final Pickup pickup;
     private volatile String routeId = "?";
 
     Delivery(Target target, TargetConnections connections, FtpsClient client, DeliveryRecord delivered, RouteParameters route,
@@ -83,13 +65,17 @@ public class Delivery implements GenericFileFilter<File> {
         this.archiveDir = route.archive();
         this.failedDir = route.failed();
         this.remoteDir = route.remoteDir().toString();
-        this.include = route.include();
-        this.stableForMillis = route.stableFor().toMillis();
+        this.pickup = new Pickup(route, (file, relative, reason) -> quarantine(file, relative, routeId, 0, null, reason));
         this.localFailureDelay = localFailureDelay;
     }
 
     public FtpsClient client() {
         return client;
+    }
+
+    /** Which files Camel hands over (the template's {@code pickup} bean). */
+    Pickup pickup() {
+        return pickup;
     }
 
     public Target target() {
@@ -138,7 +124,7 @@ public class Delivery implements GenericFileFilter<File> {
     public void archive(Exchange exchange) {
         Path source = source(exchange);
         try {
-            Path archived = moveUnique(source, archiveDir.resolve(LocalDate.now().format(DAY)).resolve(relativePath(exchange)), null);
+            Path archived = Moves.moveUnique(source, archiveDir.resolve(LocalDate.now().format(DAY)).resolve(relativePath(exchange)), null);
             LOG.debug("Archived {} as {}", shown(exchange), Names.printable(archived.toString()));
         } catch (IOException | RuntimeException e) {
             hold(source, "was delivered but cannot be moved to the archive " + archiveDir + " (" + e + "); it stays in the source and is "
@@ -182,8 +168,8 @@ public class Delivery implements GenericFileFilter<File> {
         String shown = Names.printable(relativePath);
         try {
             // the report first: a file in the failed directory always has its reason beside it
-            Path moved = moveUnique(source, failedDir.resolve(relativePath),
-                    target -> Files.writeString(errorFile(target), report, StandardCharsets.UTF_8));
+            Path moved = Moves.moveUnique(source, failedDir.resolve(relativePath),
+                    target -> Files.writeString(Moves.errorFile(target), report, StandardCharsets.UTF_8));
             LOG.error("Gave up on {} after {} attempts, moved to {}: {}", shown, attempts, Names.printable(moved.toString()),
                     Names.printable(error));
         } catch (IOException | RuntimeException e) {
@@ -194,128 +180,8 @@ public class Delivery implements GenericFileFilter<File> {
 
     /** Keeps a file the local disk could not take out of the polls for a while, with one error line per hold. */
     private void hold(Path source, String why) {
-        held.put(source, Instant.now().plus(localFailureDelay));
+        pickup.hold(source, Instant.now().plus(localFailureDelay));
         LOG.error("{} {}", Names.printable(source.toString()), why);
-    }
-
-    /**
-     * Picks up regular, readable files not on hold whose names match {@code include}. Symbolic links, special files
-     * (FIFOs, sockets, devices: opening a FIFO would block the route) and files without read permission are left
-     * alone with one warning each: Ferry ships regular files, and a mode-000 file is usually still being prepared.
-     * A name no server may see (see {@link #unsendable}) is quarantined at once; a name this JVM cannot decode is
-     * reported once, as it can be neither opened nor moved.
-     */
-    @Override
-    public boolean accept(GenericFile<File> file) {
-        File local = file.getFile();
-        Path path;
-        BasicFileAttributes attributes;
-        try {
-            path = local.toPath();
-            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (InvalidPathException | IOException e) {
-            if (local.getName().indexOf('\uFFFD') >= 0 || e instanceof InvalidPathException) {
-                undecodable(local);
-            }
-            // otherwise gone since the listing: nothing to pick up
-            return false;
-        }
-        if (attributes.isSymbolicLink()) {
-            // directories too: a linked directory would ship (and archive) files from outside the source, a loop forever
-            warnOnce(path, "is a symbolic link: not picked up. Ferry ships regular files only; move or copy the file itself into the source");
-            return false;
-        }
-        if (attributes.isDirectory()) {
-            if (unsendable(local.getName()) != null) {
-                warnOnce(path, "is a directory whose name no server may see: not descended into. " + unsendable(local.getName()));
-                return false;
-            }
-            return true;
-        }
-        if (!attributes.isRegularFile()) {
-            warnOnce(path, "is not a regular file (a FIFO, socket or device): not picked up. Ferry ships regular files only");
-            return false;
-        }
-        if (include != null && !include.matcher(local.getName()).matches()) {
-            return false;
-        }
-        if (attributes.lastModifiedTime().toMillis() > System.currentTimeMillis() - stableForMillis) {
-            // still being written, or just moved in: a later poll takes it, and the poll does not wait on it meanwhile
-            return false;
-        }
-        Instant until = held.get(path);
-        if (until != null) {
-            if (Instant.now().isBefore(until)) {
-                return false;
-            }
-            held.remove(path);
-        }
-        // the name as it is on disk: Camel's relative path has a backslash turned into a separator already
-        String unsendable = unsendable(local.getName());
-        if (unsendable != null) {
-            String relative = file.getRelativeFilePath();
-            relative = relative.substring(0, relative.length() - local.getName().length()) + local.getName();
-            // complete by now (see above): a move to another disk copies, and a writer still at work would lose the rest
-            quarantine(path, relative, routeId, 0, null, Names.printable(relative) + ": " + unsendable);
-            return false;
-        }
-        if (!readable(path)) {
-            warnOnce(path, "cannot be read (no read permission): not picked up until its permissions allow it");
-            return false;
-        }
-        return true;
-    }
-
-    private static boolean readable(Path path) {
-        try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-            boolean anyReadBit = permissions.contains(PosixFilePermission.OWNER_READ) || permissions.contains(PosixFilePermission.GROUP_READ)
-                    || permissions.contains(PosixFilePermission.OTHERS_READ);
-            // root reads anything; a file nobody may read is not meant to be shipped yet
-            return anyReadBit && Files.isReadable(path);
-        } catch (IOException | UnsupportedOperationException e) {
-            return Files.isReadable(path);
-        }
-    }
-
-    /**
-     * Why no server may see this name, or {@code null}. A line break would end the FTP command it is sent in (command
-     * injection); a backslash is a directory separator to Camel's FTP component in some of its steps and not in
-     * others, so the temporary and final names would not match.
-     */
-    static String unsendable(String name) {
-        if (Names.breaksCommandLine(name)) {
-            return "the name holds a line break, which would end the FTP command it is sent in; Ferry does not send it."
-                    + " Rename the file without line breaks and move it back into the source";
-        }
-        if (name.indexOf('\\') >= 0) {
-            return "the name holds a backslash, which FTP servers and Camel treat as a directory separator; Ferry does not send it."
-                    + " Rename the file without backslashes and move it back into the source";
-        }
-        return null;
-    }
-
-    private void undecodable(File file) {
-        String name = Names.printable(file.getPath());
-        if (firstTime(name)) {
-            LOG.error("{} has a name that is not valid in this JVM's file-name encoding ({}): Ferry can neither open nor move it, so it"
-                    + " stays where it is, undelivered. {}", name, System.getProperty("sun.jnu.encoding"), Encoding.advice());
-        }
-    }
-
-    private void warnOnce(Path path, String why) {
-        String name = Names.printable(path.toString());
-        if (firstTime(name)) {
-            LOG.warn("{} {}", name, why);
-        }
-    }
-
-    /** Whether this name is reported for the first time (the memory is bounded: after 10,000 names it starts over). */
-    private boolean firstTime(String name) {
-        if (warned.size() > 10_000) {
-            warned.clear();
-        }
-        return warned.add(name);
     }
 
     static boolean isTargetProblem(Exchange exchange) {
@@ -386,55 +252,5 @@ public class Delivery implements GenericFileFilter<File> {
 
     private static String relativePath(Exchange exchange) {
         return exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
-    }
-
-    /** Moves the file, adding {@code .1}, {@code .2} ... before its extension when the name is taken. */
-    static Path moveUnique(Path source, Path wanted, BeforeMove beforeMove) throws IOException {
-        Files.createDirectories(wanted.getParent());
-        String name = wanted.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String extension = dot > 0 ? name.substring(dot) : "";
-        List<Path> tried = new ArrayList<>();
-        for (int i = 0; i < 10_000; i++) {
-            Path candidate = i == 0 ? wanted : wanted.resolveSibling(stem + "." + i + extension);
-            tried.add(candidate);
-            if (Files.exists(candidate) || Files.exists(errorFile(candidate))) {
-                continue;
-            }
-            try {
-                if (beforeMove != null) {
-                    beforeMove.prepare(candidate);
-                }
-                return Files.move(source, candidate);
-            } catch (FileAlreadyExistsException e) {
-                // taken meanwhile: try the next suffix
-                if (beforeMove != null) {
-                    Files.deleteIfExists(errorFile(candidate));
-                }
-            } catch (NoSuchFileException e) {
-                if (!Files.exists(source)) {
-                    throw new NoSuchFileException(source.toString(), null, "vanished before it could be moved to " + candidate);
-                }
-                throw e;
-            } catch (IOException e) {
-                // a move to another file system copies: a copy cut short (disk full) must not stay behind as a file
-                if (Files.exists(source)) {
-                    Files.deleteIfExists(candidate);
-                    Files.deleteIfExists(errorFile(candidate));
-                }
-                throw e;
-            }
-        }
-        throw new IOException("No free name for " + source + " in " + wanted.getParent() + " after " + tried.size() + " tries");
-    }
-
-    private static Path errorFile(Path quarantined) {
-        return quarantined.resolveSibling(quarantined.getFileName() + ".error");
-    }
-
-    @FunctionalInterface
-    interface BeforeMove {
-        void prepare(Path target) throws IOException;
     }
 }

@@ -55,7 +55,7 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 .templateParameter(STABLE_FOR, "1s", "How long a file must be unchanged before pickup")
                 .templateBean("delivery", Delivery.class, routes::delivery)
                 .templateBean("gate", PollingConsumerPollStrategy.class, routes::gate)
-                .templateBean("pickup", GenericFileFilter.class, rtc -> routes.delivery(rtc))
+                .templateBean("pickup", GenericFileFilter.class, rtc -> routes.delivery(rtc).pickup())
                 .templateBean("client", FtpsClient.class, rtc -> routes.delivery(rtc).client())
                 // Ferry moves each file itself (to the archive or the failed directory): Camel neither moves nor
                 // remembers it. The pickup filter takes regular files that match include and have been unchanged

@@ -25,7 +25,7 @@ class MoveUniqueTest {
         Path archive = tmp.resolve("archive/2026/12/02");
         for (int i = 0; i < 3; i++) {
             Path source = Files.writeString(tmp.resolve("report.csv"), "run " + i);
-            Delivery.moveUnique(source, archive.resolve("report.csv"), null);
+            Moves.moveUnique(source, archive.resolve("report.csv"), null);
             assertFalse(Files.exists(source));
         }
         assertEquals("run 0", Files.readString(archive.resolve("report.csv")));
@@ -39,9 +39,9 @@ class MoveUniqueTest {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("README"), "old");
         Files.writeString(dir.resolve(".profile"), "old");
-        assertEquals(dir.resolve("README.1"), Delivery.moveUnique(Files.writeString(tmp.resolve("README"), "new"), dir.resolve("README"), null));
+        assertEquals(dir.resolve("README.1"), Moves.moveUnique(Files.writeString(tmp.resolve("README"), "new"), dir.resolve("README"), null));
         assertEquals(dir.resolve(".profile.1"),
-                Delivery.moveUnique(Files.writeString(tmp.resolve(".profile"), "new"), dir.resolve(".profile"), null));
+                Moves.moveUnique(Files.writeString(tmp.resolve(".profile"), "new"), dir.resolve(".profile"), null));
     }
 
     @Test
@@ -51,7 +51,7 @@ class MoveUniqueTest {
         // a report whose file was taken away by hand still explains something: it is not overwritten
         Files.writeString(failed.resolve("data.bin.error"), "earlier reason");
         Path source = Files.writeString(tmp.resolve("data.bin"), "payload");
-        Path moved = Delivery.moveUnique(source, failed.resolve("data.bin"), target -> {
+        Path moved = Moves.moveUnique(source, failed.resolve("data.bin"), target -> {
             assertTrue(Files.exists(source), "the report comes first");
             Files.writeString(target.resolveSibling(target.getFileName() + ".error"), "reason", StandardCharsets.UTF_8);
         });
@@ -63,11 +63,11 @@ class MoveUniqueTest {
     @Test
     void aFileThatVanishedSaysSoAndAFailedReportLeavesTheFileWhereItWas() throws Exception {
         NoSuchFileException gone = assertThrows(NoSuchFileException.class,
-                () -> Delivery.moveUnique(tmp.resolve("gone.txt"), tmp.resolve("archive/gone.txt"), null));
+                () -> Moves.moveUnique(tmp.resolve("gone.txt"), tmp.resolve("archive/gone.txt"), null));
         assertTrue(gone.getMessage().contains("vanished before it could be moved"), gone.getMessage());
 
         Path source = Files.writeString(tmp.resolve("kept.txt"), "payload");
-        assertThrows(IOException.class, () -> Delivery.moveUnique(source, tmp.resolve("failed/kept.txt"), target -> {
+        assertThrows(IOException.class, () -> Moves.moveUnique(source, tmp.resolve("failed/kept.txt"), target -> {
             throw new IOException("No space left on device");
         }));
         assertEquals("payload", Files.readString(source), "the file stays in its source when its report cannot be written");

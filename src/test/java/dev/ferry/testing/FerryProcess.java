@@ -25,6 +25,20 @@ public final class FerryProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * The native binary {@code package -Pnative} left in {@code target/} ({@code *-runner}), if there is one and it is
+     * not older than the jar; else {@code null}, and the jar is run.
+     */
+    static Path nativeBinary() throws IOException {
+        try (var files = Files.list(Path.of("target"))) {
+            Path runner = files.filter(p -> p.getFileName().toString().endsWith("-runner") && Files.isExecutable(p)).findFirst().orElse(null);
+            if (runner == null || Files.exists(JAR) && Files.getLastModifiedTime(runner).compareTo(Files.getLastModifiedTime(JAR)) < 0) {
+                return null;
+            }
+            return runner.toAbsolutePath();
+        }
+    }
+
     public static FerryProcess start(FerryConfigDir config) throws IOException {
         return start(config.path(), config.path(), List.of());
     }
@@ -43,11 +57,20 @@ public final class FerryProcess implements AutoCloseable {
     }
 
     private static FerryProcess start(Path workingDirectory, Path configDir, List<String> jvmOptions, boolean noLocale) throws IOException {
-        assertTrue(Files.exists(JAR), JAR + " is missing: these tests run after 'package' (./mvnw verify)");
         Path log = Files.createTempFile(workingDirectory.getParent(), "ferry-", ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString()));
+        List<String> command = new ArrayList<>();
+        Path nativeBinary = nativeBinary();
+        if (nativeBinary != null) {
+            // what 'package -Pnative' produced: the same options, given to the binary itself
+            command.add(nativeBinary.toString());
+            command.add("-Xmx256m");
+            command.addAll(jvmOptions);
+        } else {
+            assertTrue(Files.exists(JAR), JAR + " is missing: these tests run after 'package' (./mvnw verify)");
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", JAR.toString()));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("FERRY_CONFIG_DIR");
