@@ -39,12 +39,10 @@ public class ConfigDirectorySourceFactory implements ConfigSourceFactory {
     }
 
     @Override
-    public OptionalInt getPriority() {
-        return OptionalInt.of(ORDINAL);
-    }
+    public OptionalInt getPriority() { return OptionalInt.of(ORDINAL); }
 
     static Path configDirectory(ConfigSourceContext context) {
-        for (String name : new String[] { "ferry.config-dir", "FERRY_CONFIG_DIR" }) {
+        for (String name : new String[]{"ferry.config-dir", "FERRY_CONFIG_DIR"}) {
             ConfigValue value = context.getValue(name);
             if (value != null && value.getValue() != null && !value.getValue().isBlank()) {
                 return Path.of(value.getValue());

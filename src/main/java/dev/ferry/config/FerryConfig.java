@@ -33,6 +33,7 @@ public interface FerryConfig {
     Backoff backoff();
 
     interface Retry {
+
         /**
          * Upload attempts per file, the first included, before the file is moved to its route's {@code failed}
          * directory with a {@code .error} report beside it.
@@ -61,6 +62,7 @@ public interface FerryConfig {
     }
 
     interface Backoff {
+
         /**
          * After a target could not be reached (connection refused or timed out, TLS handshake failed), no file of
          * its routes is tried for this long; the pause doubles with each further failure. Files wait in their source

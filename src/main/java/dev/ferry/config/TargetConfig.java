@@ -78,13 +78,10 @@ public interface TargetConfig {
     MemorySize bufferSize();
 
     enum PassiveAddress {
-        AUTO,
-        CONTROL,
-        REPLY
+        AUTO, CONTROL, REPLY
     }
 
     enum UploadMode {
-        TEMP_RENAME,
-        DIRECT
+        TEMP_RENAME, DIRECT
     }
 }

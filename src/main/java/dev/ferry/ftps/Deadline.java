@@ -35,7 +35,7 @@ final class Deadline implements AutoCloseable {
         }, Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
     }
 
-    /** Closes {@code socket} (the plain TCP socket: closing a TLS socket would wait for a blocked writer) after {@code limit}. */
+    /** Closes {@code socket} after {@code limit}: the plain TCP socket (a TLS one would wait for a blocked writer). */
     static Deadline after(Duration limit, Closeable socket) {
         return new Deadline(limit, socket);
     }

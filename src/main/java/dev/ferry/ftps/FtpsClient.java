@@ -16,7 +16,6 @@ import java.util.Collections;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -33,15 +32,17 @@ import org.slf4j.LoggerFactory;
  * Family, vsftpd and ProFTPD require by default (Commons Net NET-408). One instance is one control connection at a
  * time, each with a new {@link SSLContext}: connections sharing a context lose resumption.
  * <p>
- * Camel's ftps component drives it (connect, login, PBSZ/PROT, CWD/MKD, STOR, RNFR/RNTO); this class owns what
+ * Camel's ftps component drives it (connect, login, CWD/MKD, STOR, RNFR/RNTO); this class owns what
  * Camel leaves to the client: trust and host-name checks on both connections, passive data connections with the
  * target's address policy, the upload itself, and a SIZE check before the file is renamed into place. It is also
  * the one place every command and reply passes, so the checks that must hold for all of them live here: no argument
  * with a line break, an overall deadline per reply, replies read only by the thread that sent the command.
  * <p>
- * Over 300 lines because the Commons Net hooks it overrides share the connection's state; moving TLS setup, the
- * passive policy, ticket renewal, the upload watch and the refusal advice into small classes of their own is the
- * next architecture step.
+ * Over 300 lines for a reason: what is left here are the Commons Net hooks ({@code connect}, {@code sslNegotiation},
+ * {@code login}, {@code sendCommand}, {@code getReply}, {@code _openDataConnection_}, {@code _storeFile},
+ * {@code rename}) and the connection state they share (control session, TLS 1.3 tickets, the reply lock). What needs
+ * none of that state lives in small classes: {@link Tls} (contexts, bounded handshakes, advice), {@link
+ * PassivePolicy}, {@link UploadWatch}, {@link ReuseRefusal}, {@link Deadline}, {@link SessionKeySocket}.
  */
 public class FtpsClient extends FTPSClient implements AutoCloseable {
 
@@ -66,13 +67,15 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private boolean controlReplyComplete = true;
     /** Logged in, PBSZ/PROT/TYPE done: what camel-ftp repeats after the login is not sent again. */
     private boolean ready;
-    private Runnable onLogin = () -> { };
-    private ConnectGuard connectGuard = () -> { };
+    private Runnable onLogin = () -> {
+    };
+    private ConnectGuard connectGuard = () -> {
+    };
     private boolean sizeUnsupportedLogged;
     private Boolean apacheFtpServer;
     /** The TCP socket under the control connection's TLS, once negotiated: what a deadline closes. */
     private volatile Socket controlPlain;
-    /** Kept: Commons Net's connect resets the closed socket's timeout afterwards, which hides the reason behind its own error. */
+    /** Kept: Commons Net's connect resets the closed socket's timeout, which hides the reason behind its own error. */
     private TargetUnavailableException replyTimedOut;
     /**
      * Held for each command and its reply, and for a whole upload: a reply is only ever read by the thread that sent
@@ -121,6 +124,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     /** Throws while the target must not be connected to. */
     @FunctionalInterface
     public interface ConnectGuard {
+
         void check() throws TargetUnavailableException;
     }
 
@@ -160,7 +164,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         try {
             super.connect(hostname, port);
             controlSession = ((SSLSocket) _socket_).getSession();
-            LOG.debug("Connected to {} with {} {}", target.address(), controlSession.getProtocol(), controlSession.getCipherSuite());
+            LOG.debug("Connected to {} with {} {}", target.address(), controlSession.getProtocol(),
+                    controlSession.getCipherSuite());
         } catch (TargetUnavailableException e) {
             closeQuietly();
             throw e;
@@ -188,7 +193,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     protected void sslNegotiation() throws IOException {
         sslContext = Tls.newContext(target);
         Socket plain = _socket_;
-        SSLSocket socket = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, _hostname_, plain.getPort(), true);
+        SSLSocket socket = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, _hostname_, plain.getPort(),
+                true);
         socket.setUseClientMode(true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -213,26 +219,31 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         try {
             password = target.password();
         } catch (IOException e) {
-            throw new TargetUnavailableException("Cannot read the password for " + target.address() + " from " + target.key("password-file")
-                    + ": " + e.getMessage(), e);
+            throw new TargetUnavailableException(
+                    "Cannot read the password for " + target.address() + " from " + target.key("password-file")
+                            + ": " + e.getMessage(),
+                    e);
         }
         if (super.login(target.username(), password)) {
             onLogin.run();
             execPBSZ(0);
             execPROT("P");
             if (!setFileType(BINARY_FILE_TYPE)) {
-                throw new IOException("Server " + target.address() + " refused binary transfers: " + getReplyString().trim());
+                throw new IOException(
+                        "Server " + target.address() + " refused binary transfers: " + getReplyString().trim());
             }
             enterLocalPassiveMode();
             ready = true;
             if (fromRoot && !changeWorkingDirectory("/")) {
-                throw new IOException("Cannot change to the root directory of " + target.address() + ": " + getReplyString().trim());
+                throw new IOException(
+                        "Cannot change to the root directory of " + target.address() + ": " + getReplyString().trim());
             }
             return true;
         }
         String reply = getReplyString().trim();
         if (getReplyCode() == FTPReply.NOT_LOGGED_IN) {
-            throw new LoginRefusedException("Login to " + target.address() + " as '" + target.username() + "' refused: " + reply
+            throw new LoginRefusedException("Login to " + target.address() + " as '" + target.username() + "' refused: "
+                    + reply
                     + ". Check " + target.key("username") + " and the password in " + target.key("password-file")
                     + "; Ferry pauses this target before trying again.");
         }
@@ -262,8 +273,10 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         try {
             super.execPROT(prot);
         } catch (SSLException e) {
-            throw new TargetUnavailableException("Server " + target.address() + " refused PROT P (" + getReplyString().trim()
-                    + "): Ferry never sends data in clear, so nothing is uploaded. Enable protected data connections on the server.",
+            throw new TargetUnavailableException("Server " + target.address() + " refused PROT P ("
+                    + getReplyString().trim()
+                    + "): Ferry never sends data in clear, so nothing is uploaded. Enable protected data connections "
+                    + "on the server.",
                     e);
         }
     }
@@ -289,8 +302,11 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     private void checkArgument(String command, String args) throws UnsafeArgumentException {
         if (args != null && Names.breaksCommandLine(args)) {
-            throw new UnsafeArgumentException("Refused to send " + command + " to " + target.address() + ": its argument "
-                    + ("PASS".equals(command) ? "(the password of " + target.key("password-file") + ")" : Names.printable(args))
+            throw new UnsafeArgumentException("Refused to send " + command + " to " + target.address()
+                    + ": its argument "
+                    + ("PASS".equals(command)
+                            ? "(the password of " + target.key("password-file") + ")"
+                            : Names.printable(args))
                     + " holds a line break or NUL, which the server would take for further commands; nothing was sent");
         }
     }
@@ -308,8 +324,11 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                 return super.getReply();
             } catch (IOException e) {
                 if (deadline.expired()) {
-                    replyTimedOut = new TargetUnavailableException(target.address() + " did not complete its reply within "
-                            + target.dataTimeout().toSeconds() + " s (" + target.key("data-timeout") + "); the connection was closed", e);
+                    replyTimedOut = new TargetUnavailableException(
+                            target.address() + " did not complete its reply within "
+                                    + target.dataTimeout().toSeconds() + " s (" + target.key("data-timeout")
+                                    + "); the connection was closed",
+                            e);
                     throw replyTimedOut;
                 }
                 throw e;
@@ -349,7 +368,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     private void abortFromOtherThread() {
         LOG.debug("Closing the connection to {} while a command is under way on another thread", target.address());
-        for (Socket socket : new Socket[] { controlPlain, _socket_, dataPlain }) {
+        for (Socket socket : new Socket[]{controlPlain, _socket_, dataPlain}) {
             if (socket != null) {
                 try {
                     socket.close();
@@ -386,15 +405,18 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             plain.connect(endpoint, millis(target.connectTimeout()));
         } catch (IOException e) {
             plain.close();
-            throw new DataConnectionException("Cannot open the data connection to " + endpoint.getAddress().getHostAddress() + ":"
-                    + endpoint.getPort() + " (" + target.key("passive-address") + "=" + policyName() + "): " + e
-                    + ". Check that the server's passive ports are reachable from this host", e);
+            throw new DataConnectionException(
+                    "Cannot open the data connection to " + endpoint.getAddress().getHostAddress() + ":"
+                            + endpoint.getPort() + " (" + target.key("passive-address") + "=" + policyName() + "): " + e
+                            + ". Check that the server's passive ports are reachable from this host",
+                    e);
         }
         if (!FTPReply.isPositivePreliminary(sendCommand(command, arg))) {
             plain.close();
             return null;
         }
-        SSLSocket data = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, _hostname_, getRemotePort(), true);
+        SSLSocket data = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, _hostname_, getRemotePort(),
+                true);
         data.setUseClientMode(true);
         SSLParameters parameters = data.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -404,7 +426,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             Tls.handshake(data, plain, "data connection", target);
         } catch (IOException e) {
             data.close();
-            throw new DataConnectionException("TLS handshake on the data connection for " + command + " failed: " + e.getMessage(), e);
+            throw new DataConnectionException(
+                    "TLS handshake on the data connection for " + command + " failed: " + e.getMessage(), e);
         }
         if (isTls13() && !resumedFromControl(data.getSession())) {
             // the server will most likely refuse it; whatever comes next starts on a fresh control connection
@@ -426,12 +449,16 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         int tickets = Collections.list(sslContext.getClientSessionContext().getIds()).size();
         boolean ranOut = ticketsAtLastTransfer >= 0 && tickets < ticketsAtLastTransfer;
         if (ranOut || renewBeforeNextTransfer) {
-            String reason = renewBeforeNextTransfer ? "its last data connection could not resume the TLS 1.3 session"
+            String reason = renewBeforeNextTransfer
+                    ? "its last data connection could not resume the TLS 1.3 session"
                     : "it sent no new TLS 1.3 session ticket on the last data connection";
             if (!renewalLogged) {
                 renewalLogged = true;
-                LOG.info("{}: {}, and each ticket resumes one data connection only; renewing the control connection whenever "
-                        + "tickets run out (once per file with ProFTPD on TLS 1.3)", target.address(), reason);
+                LOG.info(
+                        "{}: {}, and each ticket resumes one data connection only; renewing the control connection "
+                                + "whenever "
+                                + "tickets run out (once per file with ProFTPD on TLS 1.3)",
+                        target.address(), reason);
             } else {
                 LOG.debug("{}: renewing the control connection: {}", target.address(), reason);
             }
@@ -451,17 +478,17 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         disconnect();
         connect(target.host(), target.port());
         if (!login(target.username(), null)) {
-            throw new IOException("Login to " + target.address() + " failed while renewing the control connection: " + getReplyString().trim());
+            throw new IOException("Login to " + target.address() + " failed while renewing the control connection: "
+                    + getReplyString().trim());
         }
         if (directory != null && !changeWorkingDirectory(directory)) {
-            throw new IOException("Cannot return to " + directory + " on " + target.address() + " after renewing the control connection: "
+            throw new IOException("Cannot return to " + directory + " on " + target.address()
+                    + " after renewing the control connection: "
                     + getReplyString().trim());
         }
     }
 
-    private boolean isTls13() {
-        return controlSession != null && "TLSv1.3".equals(controlSession.getProtocol());
-    }
+    private boolean isTls13() { return controlSession != null && "TLSv1.3".equals(controlSession.getProtocol()); }
 
     /**
      * STOR only (APPE is never used): streams the file, then checks the remote SIZE before Camel renames it. After a
@@ -521,9 +548,11 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             // after a stall the server will not answer soon either: the control connection is replaced, not waited on
             String reply = progress.stalled() ? "" : serverReplyAfterFailure();
             controlReplyComplete = !reply.isEmpty();
-            String cause = progress.stalled() ? "no progress for " + target.dataTimeout().toSeconds() + " s (" + target.key("data-timeout") + ")"
+            String cause = progress.stalled()
+                    ? "no progress for " + target.dataTimeout().toSeconds() + " s (" + target.key("data-timeout") + ")"
                     : e.getMessage();
-            throw new IOException("Upload of " + remote + " to " + target.address() + " failed after " + progress.bytes() + " bytes: "
+            throw new IOException("Upload of " + remote + " to " + target.address() + " failed after "
+                    + progress.bytes() + " bytes: "
                     + cause + (reply.isEmpty() ? "" : "; server replied: " + reply) + resumptionNote(session, resumed)
                     + ReuseRefusal.explain(reply, session.getProtocol(), resumed), e);
         } finally {
@@ -534,11 +563,13 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         controlReplyComplete = true;
         if (!completed) {
             String reply = getReplyString().trim();
-            throw refused("Upload of " + remote + " to " + target.address() + " refused: " + reply + resumptionNote(session, resumed)
+            throw refused("Upload of " + remote + " to " + target.address() + " refused: " + reply
+                    + resumptionNote(session, resumed)
                     + ReuseRefusal.explain(reply, session.getProtocol(), resumed));
         }
         verifySize(remote, bytes);
-        lastTransfer = new TransferReport(remote, bytes, (System.nanoTime() - start) / 1_000_000, resumed, session.getProtocol());
+        lastTransfer = new TransferReport(remote, bytes, (System.nanoTime() - start) / 1_000_000, resumed,
+                session.getProtocol());
         return true;
     }
 
@@ -548,7 +579,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      */
     private IOException refused(String message) {
         int code = getReplyCode();
-        return code == FTPReply.CANNOT_OPEN_DATA_CONNECTION || code == 522 ? new DataConnectionException(message) : new IOException(message);
+        return code == FTPReply.CANNOT_OPEN_DATA_CONNECTION || code == 522
+                ? new DataConnectionException(message)
+                : new IOException(message);
     }
 
     /**
@@ -568,7 +601,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         String refusal = getReplyString().trim();
         if (refusesRenameOverExisting(getReplyCode(), refusal) && exists(to) && deleteFile(to)
                 && FTPReply.isPositiveIntermediate(rnfr(from)) && FTPReply.isPositiveCompletion(rnto(to))) {
-            LOG.debug("{} refused to rename over {} ({}); replaced it by delete and rename", target.address(), to, refusal);
+            LOG.debug("{} refused to rename over {} ({}); replaced it by delete and rename", target.address(), to,
+                    refusal);
             return true;
         }
         throw new IOException("Cannot rename " + from + " to " + to + " on " + target.address() + ": " + refusal);
@@ -620,13 +654,15 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                 throw new IOException("Cannot read the size of " + remote + " from the server's reply '" + text + "'");
             }
             if (size != sent) {
-                throw new IOException("Remote size of " + remote + " is " + size + " bytes but " + sent + " bytes were sent");
+                throw new IOException(
+                        "Remote size of " + remote + " is " + size + " bytes but " + sent + " bytes were sent");
             }
         } else if (code == FTPReply.UNRECOGNIZED_COMMAND || code == FTPReply.COMMAND_NOT_IMPLEMENTED
                 || code == FTPReply.COMMAND_NOT_IMPLEMENTED_FOR_PARAMETER) {
             if (!sizeUnsupportedLogged) {
                 sizeUnsupportedLogged = true;
-                LOG.warn("{} does not support SIZE ({}): uploads to it are not size-checked", target.address(), getReplyString().trim());
+                LOG.warn("{} does not support SIZE ({}): uploads to it are not size-checked", target.address(),
+                        getReplyString().trim());
             }
         } else {
             throw new IOException("Cannot check the size of " + remote + ": " + getReplyString().trim());
@@ -642,7 +678,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             return;
         }
         // each read is bounded by the socket timeout, the whole drain by the deadline
-        try (Deadline deadline = Deadline.after(Duration.ofMillis(Math.min(DRAIN_MILLIS, target.dataTimeout().toMillis())), plain)) {
+        try (Deadline deadline = Deadline
+                .after(Duration.ofMillis(Math.min(DRAIN_MILLIS, target.dataTimeout().toMillis())), plain)) {
             data.shutdownOutput();
             data.setSoTimeout(DRAIN_MILLIS);
             InputStream in = data.getInputStream();
@@ -670,7 +707,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     }
 
     private String resumptionNote(SSLSession session, boolean resumed) {
-        return " [data connection: " + session.getProtocol() + ", " + (resumed ? "TLS session resumed" : "TLS session NOT resumed")
+        return " [data connection: " + session.getProtocol() + ", "
+                + (resumed ? "TLS session resumed" : "TLS session NOT resumed")
                 + "]";
     }
 
@@ -681,7 +719,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private boolean resumedFromControl(SSLSession data) {
         SSLSession control = controlSession;
         return control != null && data.getCreationTime() == control.getCreationTime()
-                && data.getProtocol().equals(control.getProtocol()) && data.getCipherSuite().equals(control.getCipherSuite());
+                && data.getProtocol().equals(control.getProtocol())
+                && data.getCipherSuite().equals(control.getCipherSuite());
     }
 
     private InetSocketAddress passiveEndpoint() throws IOException {

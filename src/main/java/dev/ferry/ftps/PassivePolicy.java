@@ -11,13 +11,14 @@ import dev.ferry.config.TargetConfig.PassiveAddress;
 /** Where a passive data connection goes: the server's EPSV or PASV reply read, and {@code passive-address} applied. */
 final class PassivePolicy {
 
-    private static final Pattern PASV_REPLY = Pattern.compile("(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3})");
+    private static final Pattern PASV_REPLY = Pattern
+            .compile("(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3})");
     private static final Pattern EPSV_REPLY = Pattern.compile("\\((.)\\1\\1(\\d+)\\1\\)");
 
     private PassivePolicy() {
     }
 
-    /** The port of an EPSV reply ({@code 229 Entering Extended Passive Mode (|||40123|)}); the host is the control's. */
+    /** The port of an EPSV reply ({@code 229 Entering Extended Passive Mode (|||40123|)}); the host stays. */
     static int epsvPort(String reply) throws IOException {
         Matcher m = EPSV_REPLY.matcher(reply);
         if (!m.find()) {
@@ -32,7 +33,8 @@ final class PassivePolicy {
         if (!m.find()) {
             throw new IOException("Cannot parse the PASV reply '" + reply.trim() + "'");
         }
-        InetAddress address = InetAddress.getByName(m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + m.group(4));
+        InetAddress address = InetAddress
+                .getByName(m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + m.group(4));
         int port = Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6));
         return new InetSocketAddress(dataAddress(policy, control, address), port);
     }
@@ -40,18 +42,20 @@ final class PassivePolicy {
     /** Where to open a PASV data connection: see {@code passive-address} in the configuration reference. */
     static InetAddress dataAddress(PassiveAddress policy, InetAddress control, InetAddress reply) {
         switch (policy) {
-            case CONTROL:
+            case CONTROL :
                 return control;
-            case REPLY:
+            case REPLY :
                 return reply;
-            default:
+            default :
                 // 0.0.0.0, and addresses that mean something else from here (loopback, carrier-grade NAT), as Transfer
                 // Family behind a NAT or a misconfigured pasv_address would send them
-                if (reply.isAnyLocalAddress() || reply.isLoopbackAddress() && !control.isLoopbackAddress() || isCgnat(reply) && !isCgnat(control)) {
+                if (reply.isAnyLocalAddress() || reply.isLoopbackAddress() && !control.isLoopbackAddress()
+                        || isCgnat(reply) && !isCgnat(control)) {
                     return control;
                 }
                 boolean replyPrivate = reply.isSiteLocalAddress() || reply.isLinkLocalAddress();
-                boolean controlPrivate = control.isSiteLocalAddress() || control.isLinkLocalAddress() || control.isLoopbackAddress()
+                boolean controlPrivate = control.isSiteLocalAddress() || control.isLinkLocalAddress()
+                        || control.isLoopbackAddress()
                         || isCgnat(control);
                 return replyPrivate && !controlPrivate ? control : reply;
         }

@@ -39,15 +39,19 @@ final class ReuseRefusal {
         }
         String why;
         if (resumed) {
-            why = "the client resumed it, so the server's session cache or ticket key must have changed (a restart, another node behind "
+            why = "the client resumed it, so the server's session cache or ticket key must have changed (a restart, "
+                    + "another node behind "
                     + "a load balancer)";
         } else if ("TLSv1.3".equals(protocol)) {
-            why = "the client had no unused TLS 1.3 session ticket left for this control connection, so the data connection did a full "
+            why = "the client had no unused TLS 1.3 session ticket left for this control connection, so the data "
+                    + "connection did a full "
                     + "handshake; Ferry renews the control connection on the next attempt";
         } else {
-            why = "the server did not accept the offered " + protocol + " session ID, so the data connection did a full handshake";
+            why = "the server did not accept the offered " + protocol
+                    + " session ID, so the data connection did a full handshake";
         }
-        return ". The server (" + server + ") requires every data connection to resume the control connection's TLS session; Ferry "
+        return ". The server (" + server
+                + ") requires every data connection to resume the control connection's TLS session; Ferry "
                 + "offered to resume its " + protocol + " session, but " + why;
     }
 }

@@ -17,7 +17,5 @@ final class SessionKeySocket extends Socket {
     }
 
     @Override
-    public int getPort() {
-        return isConnected() ? sessionPort : super.getPort();
-    }
+    public int getPort() { return isConnected() ? sessionPort : super.getPort(); }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import javax.net.ssl.TrustManager;
 
 import dev.ferry.config.TargetConfig;
@@ -49,10 +48,12 @@ public final class Target {
         }
         if (!HOST.matcher(config.host()).matches()) {
             throw new ConfigurationException(key + "host=" + Names.printable(config.host())
-                    + " is not a host name or IP address (ASCII letters, digits, '.', '-', ':'; an international name in its xn-- form)");
+                    + " is not a host name or IP address (ASCII letters, digits, '.', '-', ':'; an international "
+                    + "name in its xn-- form)");
         }
         if (Names.breaksCommandLine(config.username())) {
-            throw new ConfigurationException(key + "username holds a line break: it would reach the server as a further command");
+            throw new ConfigurationException(
+                    key + "username holds a line break: it would reach the server as a further command");
         }
         if (config.port() < 1 || config.port() > 65535) {
             throw new ConfigurationException(key + "port=" + config.port() + " is not a TCP port (1-65535)");
@@ -81,7 +82,8 @@ public final class Target {
         } else if (config.password().isEmpty()) {
             throw new ConfigurationException(key + "password-file (or " + key + "password) is required");
         } else if (Names.breaksCommandLine(config.password().get())) {
-            throw new ConfigurationException(key + "password holds a line break: it would reach the server as a further command");
+            throw new ConfigurationException(
+                    key + "password holds a line break: it would reach the server as a further command");
         }
         TrustManager[] trust;
         Optional<Path> store = config.trustStore();
@@ -92,8 +94,9 @@ public final class Target {
         try {
             trust = TrustStores.trustManagers(store.orElse(null), config.trustStorePassword().orElse(null));
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException(key + "trust-store: cannot load " + store.map(Path::toString).orElse("the JDK's CAs")
-                    + ": " + e.getMessage());
+            throw new ConfigurationException(
+                    key + "trust-store: cannot load " + store.map(Path::toString).orElse("the JDK's CAs")
+                            + ": " + e.getMessage());
         }
         return new Target(name, config, trust);
     }
@@ -131,8 +134,9 @@ public final class Target {
     private static String readPassword(Path file, String key) throws IOException {
         String password = Files.readString(file, StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
         if (Names.breaksCommandLine(password)) {
-            throw new IOException(key + ": " + file.toAbsolutePath() + " holds more than one line; it must hold the password alone"
-                    + " (a trailing line break is fine)");
+            throw new IOException(
+                    key + ": " + file.toAbsolutePath() + " holds more than one line; it must hold the password alone"
+                            + " (a trailing line break is fine)");
         }
         return password;
     }
@@ -141,8 +145,11 @@ public final class Target {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
             if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                LOG.warn("{}: {} can be read by every user of this host; restrict it: chmod 600 {} (or 640 with a group of the"
-                        + " service user)", key, file.toAbsolutePath(), file.toAbsolutePath());
+                LOG.warn(
+                        "{}: {} can be read by every user of this host; restrict it: chmod 600 {} (or 640 with a "
+                                + "group of the"
+                                + " service user)",
+                        key, file.toAbsolutePath(), file.toAbsolutePath());
             }
         } catch (IOException | UnsupportedOperationException e) {
             // not a POSIX file system: nothing to check

@@ -55,9 +55,7 @@ public final class TargetConnections {
         return clients.stream().map(FtpsClient::stalledUpload).filter(Objects::nonNull).toList();
     }
 
-    public synchronized boolean isOpen() {
-        return !Instant.now().isBefore(closedUntil);
-    }
+    public synchronized boolean isOpen() { return !Instant.now().isBefore(closedUntil); }
 
     /** Healthy unless the last attempt to use the target failed; the message says why. */
     public synchronized String problem() {
@@ -67,7 +65,8 @@ public final class TargetConnections {
     /** Throws while the target is paused. */
     public synchronized void checkOpen() throws TargetPausedException {
         if (!isOpen()) {
-            throw new TargetPausedException("target " + target.name() + " is paused until " + closedUntil + ": " + problem);
+            throw new TargetPausedException(
+                    "target " + target.name() + " is paused until " + closedUntil + ": " + problem);
         }
     }
 
@@ -85,14 +84,16 @@ public final class TargetConnections {
         }
         closedUntil = Instant.now().plus(pause);
         problem = e.getMessage();
-        LOG.warn("Target {} ({}) unavailable, failure {}: {}. Its files wait; next try in {} s", target.name(), target.address(),
+        LOG.warn("Target {} ({}) unavailable, failure {}: {}. Its files wait; next try in {} s", target.name(),
+                target.address(),
                 failures, e.getMessage(), pause.toMillis() / 1000.0);
     }
 
     /** A login succeeded: the target is usable again. */
     public synchronized void succeeded() {
         if (failures > 0) {
-            LOG.info("Target {} ({}) is reachable again after {} failed attempts", target.name(), target.address(), failures);
+            LOG.info("Target {} ({}) is reachable again after {} failed attempts", target.name(), target.address(),
+                    failures);
         }
         failures = 0;
         problem = null;

@@ -34,7 +34,8 @@ public class Targets {
         if (target == null) {
             throw new ConfigurationException(where + ": unknown target '" + name + "'; "
                     + (all().isEmpty()
-                            ? "no target is configured: add ferry.targets." + name + ".host (and username, password-file) to application.properties"
+                            ? "no target is configured: add ferry.targets." + name
+                                    + ".host (and username, password-file) to application.properties"
                             : "configured targets: " + String.join(", ", all().keySet())));
         }
         return target;

@@ -50,7 +50,8 @@ final class Tls {
                 socket.startHandshake();
             } catch (IOException e) {
                 if (deadline.expired()) {
-                    throw new SSLException("the TLS handshake on the " + which + " did not complete within " + target.dataTimeout().toSeconds()
+                    throw new SSLException("the TLS handshake on the " + which + " did not complete within "
+                            + target.dataTimeout().toSeconds()
                             + " s (" + target.key("data-timeout") + ")", e);
                 }
                 if (!(e instanceof SSLException)) {
@@ -78,15 +79,20 @@ final class Tls {
         if (text.contains("PKIX") || text.contains("certification path") || text.contains("unable to find valid")) {
             return base + ". The server's certificate is not trusted: set " + target.key("trust-store")
                     + " to a PEM file holding the CA (or the server) certificate"
-                    + (target.hasTrustStore() ? " that issued it." : "; by default only the JDK's public CAs are trusted.");
+                    + (target.hasTrustStore()
+                            ? " that issued it."
+                            : "; by default only the JDK's public CAs are trusted.");
         }
         if (text.contains("protocol_version") || text.contains("No appropriate protocol")) {
-            return base + ". The server and " + target.key("tls-versions") + "=" + String.join(",", target.tlsVersions())
+            return base + ". The server and " + target.key("tls-versions") + "="
+                    + String.join(",", target.tlsVersions())
                     + " have no TLS version in common; Ferry refuses anything older than TLS 1.2.";
         }
         if (e instanceof HandshakeHangUp || text.contains("terminated the handshake")) {
             // some servers (pure-ftpd) hang up instead of sending an alert
-            return base + ". The server closed the connection during the TLS handshake: most likely it has no TLS version in common with "
+            return base
+                    + ". The server closed the connection during the TLS handshake: most likely it has no TLS "
+                    + "version in common with "
                     + target.key("tls-versions") + "=" + String.join(",", target.tlsVersions())
                     + " (Ferry refuses anything older than TLS 1.2), or no cipher suite in common.";
         }
@@ -95,6 +101,7 @@ final class Tls {
 
     /** The server hung up (reset, end of stream) in the middle of a TLS handshake. */
     private static final class HandshakeHangUp extends SSLException {
+
         private static final long serialVersionUID = 1L;
 
         HandshakeHangUp(String which, IOException cause) {

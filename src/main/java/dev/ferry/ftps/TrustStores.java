@@ -24,7 +24,8 @@ public final class TrustStores {
      * @param file     PEM file of certificates, or a PKCS12 keystore; {@code null} for the JDK's default trust
      * @param password the PKCS12 password, or {@code null}
      */
-    public static TrustManager[] trustManagers(Path file, String password) throws IOException, GeneralSecurityException {
+    public static TrustManager[] trustManagers(Path file, String password)
+            throws IOException, GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(file == null ? null : load(file, password));
         return factory.getTrustManagers();
@@ -44,7 +45,8 @@ public final class TrustStores {
             certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
         }
         if (certificates.isEmpty()) {
-            throw new GeneralSecurityException("no certificate found in " + file + " (expected PEM '-----BEGIN CERTIFICATE-----' blocks)");
+            throw new GeneralSecurityException(
+                    "no certificate found in " + file + " (expected PEM '-----BEGIN CERTIFICATE-----' blocks)");
         }
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);

@@ -60,7 +60,8 @@ final class UploadWatch implements AutoCloseable {
         if (idle <= limit.toMillis() / 2) {
             return null;
         }
-        return "upload of " + remote + " to " + address + " has made no progress for " + idle / 1000 + " s after " + bytes + " bytes";
+        return "upload of " + remote + " to " + address + " has made no progress for " + idle / 1000 + " s after "
+                + bytes + " bytes";
     }
 
     private long idleMillis() {

@@ -56,7 +56,8 @@ public class Delivery {
     private final Pickup pickup;
     private volatile String routeId = "?";
 
-    Delivery(Target target, TargetConnections connections, FtpsClient client, DeliveryRecord delivered, RouteParameters route,
+    Delivery(Target target, TargetConnections connections, FtpsClient client, DeliveryRecord delivered,
+            RouteParameters route,
             Duration localFailureDelay) {
         this.target = target;
         this.connections = connections;
@@ -65,7 +66,8 @@ public class Delivery {
         this.archiveDir = route.archive();
         this.failedDir = route.failed();
         this.remoteDir = route.remoteDir().toString();
-        this.pickup = new Pickup(route, (file, relative, reason) -> quarantine(file, relative, routeId, 0, null, reason));
+        this.pickup = new Pickup(route,
+                (file, relative, reason) -> quarantine(file, relative, routeId, 0, null, reason));
         this.localFailureDelay = localFailureDelay;
     }
 
@@ -98,7 +100,8 @@ public class Delivery {
         if (delivered.contains(key)) {
             exchange.setProperty(ALREADY_DELIVERED, true);
             exchange.setProperty(RECORD_KEY, key);
-            LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", shown(exchange), target.address(), remoteDir);
+            LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", shown(exchange),
+                    target.address(), remoteDir);
         }
     }
 
@@ -109,7 +112,9 @@ public class Delivery {
         String key = key(exchange, sent);
         exchange.setProperty(RECORD_KEY, key);
         if (!delivered.add(key)) {
-            LOG.error("{} was delivered to {}:{} but cannot be recorded as delivered (see above); it is not sent again while Ferry runs",
+            LOG.error(
+                    "{} was delivered to {}:{} but cannot be recorded as delivered (see above); it is not sent again "
+                            + "while Ferry runs",
                     shown(exchange), target.address(), remoteDir);
         }
         LOG.info("Uploaded {} ({} bytes) to {}:{} in {} ms, {}", shown(exchange), String.format("%,d", sent.size()),
@@ -124,11 +129,14 @@ public class Delivery {
     public void archive(Exchange exchange) {
         Path source = source(exchange);
         try {
-            Path archived = Moves.moveUnique(source, archiveDir.resolve(LocalDate.now().format(DAY)).resolve(relativePath(exchange)), null);
+            Path archived = Moves.moveUnique(source,
+                    archiveDir.resolve(LocalDate.now().format(DAY)).resolve(relativePath(exchange)), null);
             LOG.debug("Archived {} as {}", shown(exchange), Names.printable(archived.toString()));
         } catch (IOException | RuntimeException e) {
-            hold(source, "was delivered but cannot be moved to the archive " + archiveDir + " (" + e + "); it stays in the source and is "
-                    + "archived, not sent again, once the archive directory can take it");
+            hold(source,
+                    "was delivered but cannot be moved to the archive " + archiveDir + " (" + e
+                            + "); it stays in the source and is "
+                            + "archived, not sent again, once the archive directory can take it");
             return;
         }
         String key = exchange.getProperty(RECORD_KEY, String.class);
@@ -140,7 +148,8 @@ public class Delivery {
     /** The target could not be used at all: pause it, and leave the file for a later poll. */
     public void targetUnavailable(Exchange exchange) {
         Causes.find(failure(exchange), TargetUnavailableException.class).ifPresent(connections::failed);
-        LOG.debug("{} waits in {} until target {} is available", shown(exchange), source(exchange).getParent(), target.name());
+        LOG.debug("{} waits in {} until target {} is available", shown(exchange), source(exchange).getParent(),
+                target.name());
     }
 
     /** Every attempt failed: move the file to the failed directory with a {@code .error} report beside it. */
@@ -148,12 +157,14 @@ public class Delivery {
         Exception error = failure(exchange);
         if (exchange.getContext().isStopping()) {
             // redelivery was cut short by shutdown: the file is not at fault, so it waits for the next start
-            LOG.info("{} stays in {} for the next start (stopping while retrying: {})", shown(exchange), source(exchange).getParent(),
+            LOG.info("{} stays in {} for the next start (stopping while retrying: {})", shown(exchange),
+                    source(exchange).getParent(),
                     describe(error));
             return;
         }
         int attempts = 1 + exchange.getProperty(RETRIES, 0, Integer.class);
-        quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts, reply(error), describe(error));
+        quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts, reply(error),
+                describe(error));
     }
 
     /** Moves the file to the failed directory, its report beside it; a file the disk cannot take is held instead. */
@@ -170,11 +181,14 @@ public class Delivery {
             // the report first: a file in the failed directory always has its reason beside it
             Path moved = Moves.moveUnique(source, failedDir.resolve(relativePath),
                     target -> Files.writeString(Moves.errorFile(target), report, StandardCharsets.UTF_8));
-            LOG.error("Gave up on {} after {} attempts, moved to {}: {}", shown, attempts, Names.printable(moved.toString()),
+            LOG.error("Gave up on {} after {} attempts, moved to {}: {}", shown, attempts,
+                    Names.printable(moved.toString()),
                     Names.printable(error));
         } catch (IOException | RuntimeException e) {
-            hold(source, "failed " + attempts + " attempts (" + Names.printable(error) + ") but cannot be moved to the failed directory "
-                    + failedDir + " (" + e + "); it stays in the source and is tried again later");
+            hold(source,
+                    "failed " + attempts + " attempts (" + Names.printable(error)
+                            + ") but cannot be moved to the failed directory "
+                            + failedDir + " (" + e + "); it stays in the source and is tried again later");
         }
     }
 
@@ -214,7 +228,8 @@ public class Delivery {
         Set<String> kept = new LinkedHashSet<>();
         for (int i = 0; i < parts.size(); i++) {
             String part = parts.get(i);
-            boolean repeatsCause = parts.subList(i + 1, parts.size()).stream().anyMatch(inner -> !inner.isEmpty() && part.contains(inner));
+            boolean repeatsCause = parts.subList(i + 1, parts.size()).stream()
+                    .anyMatch(inner -> !inner.isEmpty() && part.contains(inner));
             if (!repeatsCause) {
                 kept.add(part);
             }

@@ -83,14 +83,21 @@ final class DeliveryRecord {
         } catch (IOException e) {
             if (!failing) {
                 failing = true;
-                LOG.error("Cannot write the delivery record {} ({}): delivered files are remembered in memory until it can be written"
-                        + " again; should Ferry restart meanwhile, a delivered file not yet archived is sent again", file, e.toString());
+                LOG.error(
+                        "Cannot write the delivery record {} ({}): delivered files are remembered in memory until it "
+                                + "can be written"
+                                + " again; should Ferry restart meanwhile, a delivered file not yet archived is sent "
+                                + "again",
+                        file, e.toString());
             }
             return false;
         }
     }
 
-    /** The file was archived: its entry is no longer needed. Not synced: a lost removal leaves an entry no file matches. */
+    /**
+     * The file was archived: its entry is no longer needed. Not synced: a lost removal leaves an entry no file
+     * matches.
+     */
     synchronized void remove(String key) {
         String entry = escape(key);
         if (!delivered.remove(entry)) {
@@ -108,8 +115,9 @@ final class DeliveryRecord {
 
     private void append(String line, boolean sync) throws IOException {
         StandardOpenOption[] options = sync
-                ? new StandardOpenOption[] { StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC }
-                : new StandardOpenOption[] { StandardOpenOption.CREATE, StandardOpenOption.APPEND };
+                ? new StandardOpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                        StandardOpenOption.SYNC}
+                : new StandardOpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND};
         try (OutputStream out = Files.newOutputStream(file, options)) {
             out.write(line.getBytes(StandardCharsets.UTF_8));
         }
@@ -127,7 +135,10 @@ final class DeliveryRecord {
         try {
             text = List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n", -1));
         } catch (IOException e) {
-            LOG.warn("Cannot read the delivery record {} ({}): starting without it; files still in the source are sent again", file, e.toString());
+            LOG.warn(
+                    "Cannot read the delivery record {} ({}): starting without it; files still in the source are "
+                            + "sent again",
+                    file, e.toString());
             return;
         }
         for (String line : text) {
@@ -147,11 +158,17 @@ final class DeliveryRecord {
             }
         }
         if (damaged > 0) {
-            LOG.warn("Delivery record {}: {} damaged line(s) ignored ({} intact); a file they recorded is sent again if it is still in the"
-                    + " source", file, damaged, delivered.size());
+            LOG.warn(
+                    "Delivery record {}: {} damaged line(s) ignored ({} intact); a file they recorded is sent again "
+                            + "if it is still in the"
+                            + " source",
+                    file, damaged, delivered.size());
         }
         if (outdated > 0) {
-            LOG.info("Delivery record {}: {} entries of an older format dropped; such a file still in the source is sent again", file, outdated);
+            LOG.info(
+                    "Delivery record {}: {} entries of an older format dropped; such a file still in the source is "
+                            + "sent again",
+                    file, outdated);
         }
         if (damaged > 0 || outdated > 0 || lines > 2 * delivered.size() + SLACK) {
             rewrite(damaged > 0);
@@ -163,7 +180,8 @@ final class DeliveryRecord {
         Path fresh = file.resolveSibling(file.getFileName() + ".new");
         StringBuilder text = new StringBuilder();
         delivered.forEach(entry -> text.append(line(entry)));
-        Files.writeString(fresh, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        Files.writeString(fresh, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.SYNC);
         if (damaged) {
             Files.copy(file, file.resolveSibling(file.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);

@@ -27,14 +27,18 @@ final class Encoding {
     static String advice() {
         return fileNamesAreUtf8()
                 ? "Rename it to valid UTF-8 (for example convmv -f latin1 -t utf8 --notest <file>) and it is picked up"
-                : "File names are read as " + System.getProperty("sun.jnu.encoding") + " because the locale is not UTF-8: start Ferry"
+                : "File names are read as " + System.getProperty("sun.jnu.encoding")
+                        + " because the locale is not UTF-8: start Ferry"
                         + " with LANG=C.UTF-8 (in the systemd unit: Environment=LANG=C.UTF-8)";
     }
 
     static void warnIfNotUtf8() {
         if (!fileNamesAreUtf8()) {
-            LOG.warn("File names are decoded as {} (LANG={}, LC_ALL={}): files whose names are not plain ASCII cannot be opened and will"
-                    + " not be delivered. Start Ferry with LANG=C.UTF-8 (in the systemd unit: Environment=LANG=C.UTF-8)",
+            LOG.warn(
+                    "File names are decoded as {} (LANG={}, LC_ALL={}): files whose names are not plain ASCII cannot "
+                            + "be opened and will"
+                            + " not be delivered. Start Ferry with LANG=C.UTF-8 (in the systemd unit: "
+                            + "Environment=LANG=C.UTF-8)",
                     System.getProperty("sun.jnu.encoding"), System.getenv("LANG"), System.getenv("LC_ALL"));
         }
     }

@@ -30,14 +30,16 @@ public class FailureHandling extends RouteConfigurationBuilder {
     public void configuration() {
         FerryConfig.Retry retry = config.retry();
         if (retry.attempts() < 1) {
-            throw new ConfigurationException("ferry.retry.attempts=" + retry.attempts() + " must be 1 or more (the first attempt included)");
+            throw new ConfigurationException(
+                    "ferry.retry.attempts=" + retry.attempts() + " must be 1 or more (the first attempt included)");
         }
         if (retry.multiplier() < 1) {
             throw new ConfigurationException("ferry.retry.multiplier=" + retry.multiplier() + " must be 1 or more");
         }
         if (retry.initialDelay().isNegative() || retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
-            throw new ConfigurationException("ferry.retry.initial-delay and ferry.retry.max-delay must not be negative, and max-delay not"
-                    + " shorter than initial-delay");
+            throw new ConfigurationException(
+                    "ferry.retry.initial-delay and ferry.retry.max-delay must not be negative, and max-delay not"
+                            + " shorter than initial-delay");
         }
 
         RouteConfigurationDefinition configuration = routeConfiguration(CONFIGURATION_ID);
@@ -59,7 +61,9 @@ public class FailureHandling extends RouteConfigurationBuilder {
                 .logExhausted(false)
                 // on shutdown, stop waiting to retry: the file stays in its source for the next start
                 .allowRedeliveryWhileStopping(false));
-        fileFailure.onRedelivery(exchange -> exchange.setProperty(Delivery.RETRIES, 1 + exchange.getProperty(Delivery.RETRIES, 0, Integer.class)))
+        fileFailure
+                .onRedelivery(exchange -> exchange.setProperty(Delivery.RETRIES,
+                        1 + exchange.getProperty(Delivery.RETRIES, 0, Integer.class)))
                 .handled(true)
                 .process(exchange -> routes.delivery(exchange).quarantine(exchange));
     }

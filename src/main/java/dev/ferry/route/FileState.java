@@ -19,13 +19,17 @@ record FileState(long size, long modifiedNanos, Object inode, long changedNanos)
 
     static FileState of(Path path) throws IOException {
         try {
-            Map<String, Object> unix = Files.readAttributes(path, "unix:size,lastModifiedTime,ino,ctime", LinkOption.NOFOLLOW_LINKS);
-            return new FileState((Long) unix.get("size"), nanos((FileTime) unix.get("lastModifiedTime")), unix.get("ino"),
+            Map<String, Object> unix = Files.readAttributes(path, "unix:size,lastModifiedTime,ino,ctime",
+                    LinkOption.NOFOLLOW_LINKS);
+            return new FileState((Long) unix.get("size"), nanos((FileTime) unix.get("lastModifiedTime")),
+                    unix.get("ino"),
                     nanos((FileTime) unix.get("ctime")));
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             // no "unix" view (not Linux or another Unix): the file key holds the inode where there is one
-            BasicFileAttributes basic = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return new FileState(basic.size(), nanos(basic.lastModifiedTime()), basic.fileKey(), nanos(basic.creationTime()));
+            BasicFileAttributes basic = Files.readAttributes(path, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            return new FileState(basic.size(), nanos(basic.lastModifiedTime()), basic.fileKey(),
+                    nanos(basic.creationTime()));
         }
     }
 

@@ -47,7 +47,8 @@ public class FtpsUploadTemplate extends RouteBuilder {
         routeTemplate(TEMPLATE_ID)
                 .templateParameter(SOURCE, null, "Local directory to pick files up from")
                 .templateParameter(TARGET, null, "Name of a target (ferry.targets.<name>)")
-                .templateParameter(REMOTE_DIR, null, "Remote directory, absolute or relative to the login directory; created when missing")
+                .templateParameter(REMOTE_DIR, null,
+                        "Remote directory, absolute or relative to the login directory; created when missing")
                 .templateParameter(INCLUDE, "*", "File-name glob, e.g. *.csv")
                 .templateParameter(RECURSIVE, "false", "true: also pick up files in subdirectories")
                 .templateOptionalParameter(ARCHIVE, "Where delivered files go; default <source>/.archive")
@@ -63,22 +64,23 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 // the upload. While the target is paused, the gate keeps the route from polling.
                 .from("file:{{source}}?noop=true&idempotent=false&recursive={{recursive}}&sortBy=file:modified"
                         + "&filter=#{{pickup}}&pollStrategy=#{{gate}}"
-                        + "&readLock=changed&readLockMinAge={{stableFor}}&readLockCheckInterval=100&readLockTimeout=10000"
+                        + "&readLock=changed&readLockMinAge={{stableFor}}"
+                        + "&readLockCheckInterval=100&readLockTimeout=10000"
                         + "&readLockMarkerFile=false&readLockMinLength=0&readLockLoggingLevel=INFO")
-                    .routeConfigurationId(FailureHandling.CONFIGURATION_ID)
-                    .bean("{{delivery}}", "beforeUpload")
-                    .filter(exchangeProperty(Delivery.ALREADY_DELIVERED).isNull())
-                        // the route decides about retries: Camel must not reconnect behind its back. The temporary
-                        // name (absent when the target uploads directly) is a dot-name in the same directory,
-                        // renamed without an existence check (RNTO replaces)
-                        .to("ftps:{{host}}:{{port}}/{{remotePath}}?ftpClient=#{{client}}"
-                                + "&passiveMode=true&binary=true&autoCreate=true"
-                                + "&maximumReconnectAttempts=0&throwExceptionOnConnectFailed=true"
-                                + "&connectTimeout={{connectTimeout}}&soTimeout={{dataTimeout}}&timeout={{dataTimeout}}"
-                                + "&tempFileName={{?tempFileName}}&fileExist={{fileExist}}")
-                        .bean("{{delivery}}", "uploaded")
-                    .end()
-                    .bean("{{delivery}}", "archive");
+                .routeConfigurationId(FailureHandling.CONFIGURATION_ID)
+                .bean("{{delivery}}", "beforeUpload")
+                .filter(exchangeProperty(Delivery.ALREADY_DELIVERED).isNull())
+                // the route decides about retries: Camel must not reconnect behind its back. The temporary
+                // name (absent when the target uploads directly) is a dot-name in the same directory,
+                // renamed without an existence check (RNTO replaces)
+                .to("ftps:{{host}}:{{port}}/{{remotePath}}?ftpClient=#{{client}}"
+                        + "&passiveMode=true&binary=true&autoCreate=true"
+                        + "&maximumReconnectAttempts=0&throwExceptionOnConnectFailed=true"
+                        + "&connectTimeout={{connectTimeout}}&soTimeout={{dataTimeout}}&timeout={{dataTimeout}}"
+                        + "&tempFileName={{?tempFileName}}&fileExist={{fileExist}}")
+                .bean("{{delivery}}", "uploaded")
+                .end()
+                .bean("{{delivery}}", "archive");
     }
 
     /**

@@ -22,6 +22,7 @@ final class LocalFile {
 
     /** Registered with Camel: a {@code LocalFile} body is read through a {@link Checked} stream. */
     static final TypeConverterSupport CONVERTER = new TypeConverterSupport() {
+
         @Override
         public <T> T convertTo(Class<T> type, Exchange exchange, Object value) throws TypeConversionException {
             if (type != InputStream.class || !(value instanceof LocalFile file)) {
@@ -62,12 +63,14 @@ final class LocalFile {
 
     /** Thrown by the stream: the file changed while it was being uploaded. */
     static final class ChangedException extends IOException {
+
         ChangedException(String message) {
             super(message);
         }
     }
 
     private final class Checked extends FilterInputStream {
+
         private final FileState opened;
         private long read;
 
@@ -94,7 +97,8 @@ final class LocalFile {
             }
             FileState now = FileState.of(path);
             if (read != opened.size() || !now.equals(opened)) {
-                throw changed(read != opened.size() ? "has " + read + " bytes where it had " + opened.size()
+                throw changed(read != opened.size()
+                        ? "has " + read + " bytes where it had " + opened.size()
                         : "was rewritten (modification or status-change time differs)");
             }
             sent = opened;

@@ -40,7 +40,8 @@ final class Moves {
                 }
             } catch (NoSuchFileException e) {
                 if (!Files.exists(source)) {
-                    throw new NoSuchFileException(source.toString(), null, "vanished before it could be moved to " + candidate);
+                    throw new NoSuchFileException(source.toString(), null,
+                            "vanished before it could be moved to " + candidate);
                 }
                 throw e;
             } catch (IOException e) {
@@ -52,7 +53,8 @@ final class Moves {
                 throw e;
             }
         }
-        throw new IOException("No free name for " + source + " in " + wanted.getParent() + " after " + tried.size() + " tries");
+        throw new IOException(
+                "No free name for " + source + " in " + wanted.getParent() + " after " + tried.size() + " tries");
     }
 
     /** The {@code .error} report beside a quarantined file. */
@@ -62,6 +64,7 @@ final class Moves {
 
     @FunctionalInterface
     interface BeforeMove {
+
         void prepare(Path target) throws IOException;
     }
 }

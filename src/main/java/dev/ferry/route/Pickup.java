@@ -37,6 +37,7 @@ final class Pickup implements GenericFileFilter<File> {
     /** Moves a file no server may see to the failed directory, with the reason. */
     @FunctionalInterface
     interface Quarantine {
+
         void now(Path file, String relativePath, String reason);
     }
 
@@ -52,11 +53,12 @@ final class Pickup implements GenericFileFilter<File> {
     }
 
     /**
-     * Picks up regular, readable files not on hold whose names match {@code include}. Symbolic links, special files
-     * (FIFOs, sockets, devices: opening a FIFO would block the route) and files without read permission are left
-     * alone with one warning each: Ferry ships regular files, and a mode-000 file is usually still being prepared.
-     * A name no server may see (see {@link #unsendable}) is quarantined once it is stable; a name this JVM cannot decode is
-     * reported once, as it can be neither opened nor moved.
+     * Picks up regular, readable files not on hold whose names match {@code include} and that have not changed for
+     * {@code stableFor}. Symbolic links, special files (FIFOs, sockets, devices: opening a FIFO would block the route)
+     * and files without read permission are left alone with one warning each: Ferry ships regular files, and a
+     * mode-000 file is usually still being prepared. A name no server may see (see {@link #unsendable}) is
+     * quarantined once it is stable; a name this JVM cannot decode is reported once, as it can be neither opened nor
+     * moved.
      */
     @Override
     public boolean accept(GenericFile<File> file) {
@@ -74,19 +76,23 @@ final class Pickup implements GenericFileFilter<File> {
             return false;
         }
         if (attributes.isSymbolicLink()) {
-            // directories too: a linked directory would ship (and archive) files from outside the source, a loop forever
-            warnOnce(path, "is a symbolic link: not picked up. Ferry ships regular files only; move or copy the file itself into the source");
+            // directories too: a linked directory would ship (and archive) files from outside the source, or loop
+            warnOnce(path,
+                    "is a symbolic link: not picked up. Ferry ships regular files only; move or copy the file itself "
+                            + "into the source");
             return false;
         }
         if (attributes.isDirectory()) {
             if (unsendable(local.getName()) != null) {
-                warnOnce(path, "is a directory whose name no server may see: not descended into. " + unsendable(local.getName()));
+                warnOnce(path, "is a directory whose name no server may see: not descended into. "
+                        + unsendable(local.getName()));
                 return false;
             }
             return true;
         }
         if (!attributes.isRegularFile()) {
-            warnOnce(path, "is not a regular file (a FIFO, socket or device): not picked up. Ferry ships regular files only");
+            warnOnce(path,
+                    "is not a regular file (a FIFO, socket or device): not picked up. Ferry ships regular files only");
             return false;
         }
         if (include != null && !include.matcher(local.getName()).matches()) {
@@ -108,7 +114,7 @@ final class Pickup implements GenericFileFilter<File> {
         if (unsendable != null) {
             String relative = file.getRelativeFilePath();
             relative = relative.substring(0, relative.length() - local.getName().length()) + local.getName();
-            // complete by now (see above): a move to another disk copies, and a writer still at work would lose the rest
+            // complete by now (see above): a move to another disk copies, a writer still at work would lose the rest
             quarantine.now(path, relative, Names.printable(relative) + ": " + unsendable);
             return false;
         }
@@ -122,7 +128,8 @@ final class Pickup implements GenericFileFilter<File> {
     private static boolean readable(Path path) {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-            boolean anyReadBit = permissions.contains(PosixFilePermission.OWNER_READ) || permissions.contains(PosixFilePermission.GROUP_READ)
+            boolean anyReadBit = permissions.contains(PosixFilePermission.OWNER_READ)
+                    || permissions.contains(PosixFilePermission.GROUP_READ)
                     || permissions.contains(PosixFilePermission.OTHERS_READ);
             // root reads anything; a file nobody may read is not meant to be shipped yet
             return anyReadBit && Files.isReadable(path);
@@ -142,7 +149,8 @@ final class Pickup implements GenericFileFilter<File> {
                     + " Rename the file without line breaks and move it back into the source";
         }
         if (name.indexOf('\\') >= 0) {
-            return "the name holds a backslash, which FTP servers and Camel treat as a directory separator; Ferry does not send it."
+            return "the name holds a backslash, which FTP servers and Camel treat as a directory separator; Ferry "
+                    + "does not send it."
                     + " Rename the file without backslashes and move it back into the source";
         }
         return null;
@@ -151,8 +159,11 @@ final class Pickup implements GenericFileFilter<File> {
     private void undecodable(File file) {
         String name = Names.printable(file.getPath());
         if (firstTime(name)) {
-            LOG.error("{} has a name that is not valid in this JVM's file-name encoding ({}): Ferry can neither open nor move it, so it"
-                    + " stays where it is, undelivered. {}", name, System.getProperty("sun.jnu.encoding"), Encoding.advice());
+            LOG.error(
+                    "{} has a name that is not valid in this JVM's file-name encoding ({}): Ferry can neither open "
+                            + "nor move it, so it"
+                            + " stays where it is, undelivered. {}",
+                    name, System.getProperty("sun.jnu.encoding"), Encoding.advice());
         }
     }
 

@@ -17,10 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.ferry.config.FerryConfig;
-import dev.ferry.ftps.Targets;
 import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.FtpsClient;
 import dev.ferry.ftps.Target;
+import dev.ferry.ftps.Targets;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -67,8 +67,9 @@ public class RouteFileLoader {
         targets.all();
         Path routesDir = dir.resolve("routes");
         if (!Files.isDirectory(routesDir)) {
-            throw new ConfigurationException("No routes directory " + routesDir + ": create it with one .yaml file per route"
-                    + " (see README.md, 'Route files')");
+            throw new ConfigurationException(
+                    "No routes directory " + routesDir + ": create it with one .yaml file per route"
+                            + " (see README.md, 'Route files')");
         }
         List<Path> files = routeFiles(routesDir);
         if (files.isEmpty()) {
@@ -108,24 +109,30 @@ public class RouteFileLoader {
             List<RouteDefinition> added = new ArrayList<>(model.getRouteDefinitions());
             added.removeIf(before::contains);
             if (added.isEmpty()) {
-                throw new ConfigurationException(name + " defines no route: expected a list holding '- templatedRoute:' with"
+                throw new ConfigurationException(name
+                        + " defines no route: expected a list holding '- templatedRoute:' with"
                         + " routeTemplateRef: " + FtpsUploadTemplate.TEMPLATE_ID + ", a routeId and its parameters");
             }
             for (RouteDefinition route : added) {
                 if (!route.isCreatedFromTemplate()) {
-                    throw new ConfigurationException(name + ": route " + route.getRouteId() + " is not made from the template "
+                    throw new ConfigurationException(name + ": route " + route.getRouteId()
+                            + " is not made from the template "
                             + FtpsUploadTemplate.TEMPLATE_ID + "; route files only instantiate it (templatedRoute)");
                 }
                 String other = ids.putIfAbsent(route.getRouteId(), name);
                 if (other != null) {
-                    throw new ConfigurationException(name + ": routeId '" + route.getRouteId() + "' is already used by " + other
-                            + "; give each route its own routeId");
+                    throw new ConfigurationException(
+                            name + ": routeId '" + route.getRouteId() + "' is already used by " + other
+                                    + "; give each route its own routeId");
                 }
                 Path source = Path.of(String.valueOf(route.getTemplateParameters().get(RouteParameters.SOURCE)));
                 routes.named(route.getRouteId(), source);
                 RouteParameters parameters = made.get(source);
-                LOG.info("{}: route {} ships {}{}{} to {}:{}", name, route.getRouteId(), parameters.source(), parameters.recursive() ? " (and below)" : "",
-                        parameters.include() == null ? "" : " (matching " + route.getTemplateParameters().get(RouteParameters.INCLUDE) + ")",
+                LOG.info("{}: route {} ships {}{}{} to {}:{}", name, route.getRouteId(), parameters.source(),
+                        parameters.recursive() ? " (and below)" : "",
+                        parameters.include() == null
+                                ? ""
+                                : " (matching " + route.getTemplateParameters().get(RouteParameters.INCLUDE) + ")",
                         parameters.target(), parameters.remoteDir());
             }
         }
@@ -136,9 +143,11 @@ public class RouteFileLoader {
      * are the point; Camel's stock FTPS client checks certificate dates only) is refused before it can connect.
      */
     private static Endpoint onlyFerrysClient(String uri, Endpoint endpoint) {
-        if (endpoint instanceof RemoteFileEndpoint<?> && !(endpoint instanceof FtpsEndpoint ftps && ftps.getFtpClient() instanceof FtpsClient)) {
-            throw new IllegalStateException("Refusing the endpoint " + URISupport.sanitizeUri(uri) + ": Ferry connects to servers with its"
-                    + " own FTPS client only");
+        if (endpoint instanceof RemoteFileEndpoint<?>
+                && !(endpoint instanceof FtpsEndpoint ftps && ftps.getFtpClient() instanceof FtpsClient)) {
+            throw new IllegalStateException(
+                    "Refusing the endpoint " + URISupport.sanitizeUri(uri) + ": Ferry connects to servers with its"
+                            + " own FTPS client only");
         }
         return endpoint;
     }

@@ -47,7 +47,8 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
     public static final String STABLE_FOR = "stableFor";
 
     /** What a route file may set, with the defaults the template declares. */
-    static final Set<String> ACCEPTED = Set.of(SOURCE, TARGET, REMOTE_DIR, INCLUDE, RECURSIVE, ARCHIVE, FAILED, STABLE_FOR);
+    static final Set<String> ACCEPTED = Set.of(SOURCE, TARGET, REMOTE_DIR, INCLUDE, RECURSIVE, ARCHIVE, FAILED,
+            STABLE_FOR);
 
     /**
      * A remote directory with one meaning: {@code absolute} says whether the client starts from the server's root
@@ -79,8 +80,11 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
         RemoteDir remoteDir = RemoteDir.of(values.uriSafe(REMOTE_DIR, values.required(REMOTE_DIR)));
         String include = values.optional(INCLUDE);
         return new RouteParameters(source, target, remoteDir,
-                include == null || include.equals("*") ? null : Pattern.compile(globToRegex(include), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
-                values.bool(RECURSIVE), values.path(ARCHIVE, source.resolve(".archive")), values.path(FAILED, source.resolve(".failed")),
+                include == null || include.equals("*")
+                        ? null
+                        : Pattern.compile(globToRegex(include), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
+                values.bool(RECURSIVE), values.path(ARCHIVE, source.resolve(".archive")),
+                values.path(FAILED, source.resolve(".failed")),
                 values.duration(STABLE_FOR, "1s"));
     }
 
@@ -123,8 +127,9 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
                 }
             });
             for (String name : unknown) {
-                throw new ConfigurationException(where + ": parameter '" + name + "' is not one of " + FtpsUploadTemplate.TEMPLATE_ID + "'s: "
-                        + String.join(", ", new TreeSet<>(ACCEPTED)));
+                throw new ConfigurationException(
+                        where + ": parameter '" + name + "' is not one of " + FtpsUploadTemplate.TEMPLATE_ID + "'s: "
+                                + String.join(", ", new TreeSet<>(ACCEPTED)));
             }
         }
 
@@ -153,7 +158,8 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
             try {
                 return sourceOf(uriSafe(name, value));
             } catch (InvalidPathException e) {
-                throw new ConfigurationException(where + ": parameter '" + name + "' = " + quoted(value) + " is not a valid path: " + e.getReason());
+                throw new ConfigurationException(where + ": parameter '" + name + "' = " + quoted(value)
+                        + " is not a valid path: " + e.getReason());
             }
         }
 
@@ -166,9 +172,11 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
                 if ("?&#%{}$\\".indexOf(c) >= 0 || Character.isISOControl(c)) {
-                    throw new ConfigurationException(where + ": parameter '" + name + "' = " + quoted(value) + " holds '"
+                    throw new ConfigurationException(where + ": parameter '" + name + "' = " + quoted(value)
+                            + " holds '"
                             + Names.printable(String.valueOf(c)) + "', which Ferry does not accept in a directory name"
-                            + " (none of ? & # % { } $ \\ or control characters); rename the directory or choose another");
+                            + " (none of ? & # % { } $ \\ or control characters); rename the directory or choose "
+                            + "another");
                 }
             }
             return value;
@@ -182,7 +190,8 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
             if (value.equalsIgnoreCase("true")) {
                 return true;
             }
-            throw new ConfigurationException(where + ": parameter '" + name + "' must be true or false, not '" + value + "'");
+            throw new ConfigurationException(
+                    where + ": parameter '" + name + "' must be true or false, not '" + value + "'");
         }
 
         Duration duration(String name, String fallback) {
@@ -194,8 +203,9 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
                 }
                 return Duration.ofMillis(millis);
             } catch (RuntimeException e) {
-                throw new ConfigurationException(where + ": parameter '" + name + "' must be a duration such as 500ms, 1s or 2m, not '" + value
-                        + "'");
+                throw new ConfigurationException(
+                        where + ": parameter '" + name + "' must be a duration such as 500ms, 1s or 2m, not '" + value
+                                + "'");
             }
         }
 

@@ -36,7 +36,8 @@ public class Routes {
 
     /** Makes the parts of one route from its checked parameters; {@code where} names the route file in messages. */
     Delivery add(String where, RouteParameters route, Target target) {
-        TargetConnections connections = targets.computeIfAbsent(target.name(), name -> new TargetConnections(target, config.backoff()));
+        TargetConnections connections = targets.computeIfAbsent(target.name(),
+                name -> new TargetConnections(target, config.backoff()));
         gates.computeIfAbsent(target.name(), name -> new TargetGate(connections));
         FtpsClient client = connections.newClient(route.remoteDir().absolute());
         Delivery delivery = new Delivery(target, connections, client, record(where, route.source()), route,
@@ -54,10 +55,12 @@ public class Routes {
 
     /** The delivery of the route a template bean is made for, found by the route's source. */
     Delivery delivery(RouteTemplateContext route) {
-        String source = route.getCamelContext().resolvePropertyPlaceholders(String.valueOf(route.getProperty(RouteParameters.SOURCE)).trim());
+        String source = route.getCamelContext()
+                .resolvePropertyPlaceholders(String.valueOf(route.getProperty(RouteParameters.SOURCE)).trim());
         Delivery delivery = bySource.get(RouteParameters.sourceOf(source));
         if (delivery == null) {
-            throw new IllegalStateException("No delivery for the source " + source + ": the route was not made from its route file");
+            throw new IllegalStateException(
+                    "No delivery for the source " + source + ": the route was not made from its route file");
         }
         return delivery;
     }
@@ -66,7 +69,8 @@ public class Routes {
     Delivery delivery(Exchange exchange) {
         Delivery delivery = byRouteId.get(exchange.getFromRouteId());
         if (delivery == null) {
-            throw new IllegalStateException("Route " + exchange.getFromRouteId() + " is not an " + FtpsUploadTemplate.TEMPLATE_ID + " route");
+            throw new IllegalStateException(
+                    "Route " + exchange.getFromRouteId() + " is not an " + FtpsUploadTemplate.TEMPLATE_ID + " route");
         }
         return delivery;
     }
@@ -87,8 +91,9 @@ public class Routes {
             try {
                 return DeliveryRecord.open(file);
             } catch (IOException e) {
-                throw new ConfigurationException(where + ": cannot open the delivery record " + file + ": " + e.getMessage()
-                        + "; the source directory must be writable");
+                throw new ConfigurationException(
+                        where + ": cannot open the delivery record " + file + ": " + e.getMessage()
+                                + "; the source directory must be writable");
             }
         });
     }

@@ -20,20 +20,23 @@ final class SourceChecks {
     void check(String where, RouteParameters route) {
         Path source = route.source();
         if (!Files.exists(source)) {
-            throw new ConfigurationException(where + ": source directory " + source + " does not exist; create it or fix the parameter source");
+            throw new ConfigurationException(
+                    where + ": source directory " + source + " does not exist; create it or fix the parameter source");
         }
         if (!Files.isDirectory(source)) {
             throw new ConfigurationException(where + ": source " + source + " is not a directory");
         }
         if (!Files.isReadable(source) || !Files.isWritable(source) || !Files.isExecutable(source)) {
             throw new ConfigurationException(where + ": source directory " + source
-                    + " must be readable and writable by the user Ferry runs as (files are moved out of it once delivered)");
+                    + " must be readable and writable by the user Ferry runs as (files are moved out of it once "
+                    + "delivered)");
         }
         checkOverlap(where, source, route.recursive());
-        for (Path dir : new Path[] { route.archive(), route.failed() }) {
+        for (Path dir : new Path[]{route.archive(), route.failed()}) {
             if (route.recursive() && dir.startsWith(source) && !source.relativize(dir).toString().startsWith(".")) {
                 throw new ConfigurationException(where + ": " + dir + " lies inside the recursive source " + source
-                        + " and would be picked up again; give it a name starting with '.' or move it out of the source");
+                        + " and would be picked up again; give it a name starting with '.' or move it out of the "
+                        + "source");
             }
         }
     }
@@ -45,9 +48,11 @@ final class SourceChecks {
     private void checkOverlap(String where, Path source, boolean recursive) {
         for (Map.Entry<Path, Owner> other : sources.entrySet()) {
             Path path = other.getKey();
-            if (path.equals(source) || recursive && path.startsWith(source) || other.getValue().recursive() && source.startsWith(path)) {
+            if (path.equals(source) || recursive && path.startsWith(source)
+                    || other.getValue().recursive() && source.startsWith(path)) {
                 throw new ConfigurationException(where + ": source " + source + " overlaps the source " + path + " of "
-                        + other.getValue().file() + "; each file must belong to one route (to ship one directory to two targets,"
+                        + other.getValue().file()
+                        + "; each file must belong to one route (to ship one directory to two targets,"
                         + " have the application write it twice)");
             }
         }

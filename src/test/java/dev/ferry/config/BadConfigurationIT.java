@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +54,9 @@ class BadConfigurationIT {
                       - name: target
                         value: site
                 """.formatted(outbox));
-        assertFailsWith("routes/upload.yaml: Route template ftps-upload the following mandatory parameters must be provided: remoteDir");
+        assertFailsWith(
+                "routes/upload.yaml: Route template ftps-upload the following mandatory parameters must be provided: "
+                        + "remoteDir");
     }
 
     @Test
@@ -79,19 +80,22 @@ class BadConfigurationIT {
 
     @Test
     void malformedYaml() throws Exception {
-        config.target("site", 2121, "u", "p").routeFile("upload.yaml", "- templatedRoute:\n    routeTemplateRef: [ftps-upload\n  oops: :\n");
+        config.target("site", 2121, "u", "p").routeFile("upload.yaml",
+                "- templatedRoute:\n    routeTemplateRef: [ftps-upload\n  oops: :\n");
         assertFailsWith("routes/upload.yaml: ");
     }
 
     @Test
     void yamlThatIsNotAList() throws Exception {
-        config.target("site", 2121, "u", "p").routeFile("upload.yaml", "templatedRoute:\n  routeTemplateRef: ftps-upload\n");
+        config.target("site", 2121, "u", "p").routeFile("upload.yaml",
+                "templatedRoute:\n  routeTemplateRef: ftps-upload\n");
         assertFailsWith("routes/upload.yaml");
     }
 
     @Test
     void passwordFileMissing() throws Exception {
-        config.target("site", 2121, "u", "p").property("ferry.targets.site.password-file", tmp.resolve("no-secret").toString())
+        config.target("site", 2121, "u", "p")
+                .property("ferry.targets.site.password-file", tmp.resolve("no-secret").toString())
                 .route("upload", outbox, "site", "/in");
         assertFailsWith("ferry.targets.site.password-file: " + tmp.resolve("no-secret") + " does not exist");
     }
@@ -106,19 +110,23 @@ class BadConfigurationIT {
     void duplicateRouteIds() throws Exception {
         config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in");
         Path other = Files.createDirectories(tmp.resolve("other"));
-        config.routeFile("again.yaml", Files.readString(config.path().resolve("routes/upload.yaml")).replace(outbox.toString(), other.toString()));
+        config.routeFile("again.yaml", Files.readString(config.path().resolve("routes/upload.yaml"))
+                .replace(outbox.toString(), other.toString()));
         assertFailsWith("routes/upload.yaml: routeId 'upload' is already used by routes/again.yaml");
     }
 
     @Test
     void twoRoutesOnOneSource() throws Exception {
-        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in").route("again", outbox, "site", "/other");
-        assertFailsWith("routes/upload.yaml: source " + outbox + " overlaps the source " + outbox + " of routes/again.yaml");
+        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in").route("again", outbox, "site",
+                "/other");
+        assertFailsWith(
+                "routes/upload.yaml: source " + outbox + " overlaps the source " + outbox + " of routes/again.yaml");
     }
 
     @Test
     void invalidRetryPolicy() throws Exception {
-        config.target("site", 2121, "u", "p").property("ferry.retry.attempts", "0").route("upload", outbox, "site", "/in");
+        config.target("site", 2121, "u", "p").property("ferry.retry.attempts", "0").route("upload", outbox, "site",
+                "/in");
         assertFailsWith("ferry.retry.attempts=0 must be 1 or more");
     }
 
@@ -130,7 +138,8 @@ class BadConfigurationIT {
 
     @Test
     void unknownKeyUnderFerry() throws Exception {
-        config.target("site", 2121, "u", "p").property("ferry.targets.site.pasword-file", "/tmp/x").route("upload", outbox, "site", "/in");
+        config.target("site", 2121, "u", "p").property("ferry.targets.site.pasword-file", "/tmp/x").route("upload",
+                outbox, "site", "/in");
         assertFailsWith("ferry.targets.site.pasword-file");
     }
 
@@ -158,7 +167,8 @@ class BadConfigurationIT {
     void passwordFileOfMoreThanOneLine() throws Exception {
         config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in");
         Files.writeString(config.path().resolve("site.password"), "secret\nDELE victim.csv\n");
-        assertFailsWith("ferry.targets.site.password-file: " + config.path().resolve("site.password") + " holds more than one line");
+        assertFailsWith("ferry.targets.site.password-file: " + config.path().resolve("site.password")
+                + " holds more than one line");
     }
 
     private void assertFailsWith(String message) throws Exception {

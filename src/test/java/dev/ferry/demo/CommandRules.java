@@ -60,8 +60,10 @@ final class CommandRules extends DefaultFtplet {
     }
 
     private boolean isReadOnly(FtpSession session, String argument) throws FtpException {
-        String path = argument.startsWith("/") ? argument
-                : session.getFileSystemView().getWorkingDirectory().getAbsolutePath().replaceAll("/$", "") + "/" + argument;
+        String path = argument.startsWith("/")
+                ? argument
+                : session.getFileSystemView().getWorkingDirectory().getAbsolutePath().replaceAll("/$", "") + "/"
+                        + argument;
         return readOnly.stream().anyMatch(directory -> path.startsWith(directory + "/"));
     }
 }

@@ -29,7 +29,7 @@ public final class Demo {
     private Demo() {
     }
 
-    /** Starts the demo's server for the repository checkout {@code checkout}, creating what it needs in {@code demo/}. */
+    /** Starts the demo's server for the checkout {@code checkout}, creating what it needs in {@code demo/}. */
     public static EmbeddedFtpsServer startServer(Path checkout) throws IOException, FtpException {
         Path dir = checkout.resolve("demo").toAbsolutePath().normalize();
         Files.createDirectories(dir.resolve("outbox"));
@@ -59,11 +59,14 @@ public final class Demo {
             System.exit(1);
         }
         EmbeddedFtpsServer server = startServer(checkout);
-        System.out.println("DEMO: embedded FTPS server on 127.0.0.1:" + server.port() + " (requires TLS session reuse, like AWS Transfer"
-                + " Family); uploads land in " + checkout.resolve("demo/server") + ". Drop files into " + checkout.resolve("demo/outbox")
+        System.out.println("DEMO: embedded FTPS server on 127.0.0.1:" + server.port()
+                + " (requires TLS session reuse, like AWS Transfer"
+                + " Family); uploads land in " + checkout.resolve("demo/server") + ". Drop files into "
+                + checkout.resolve("demo/outbox")
                 + "; Ctrl-C stops both.");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process ferry = new ProcessBuilder(java, "-jar", jar.toString()).directory(checkout.toFile()).inheritIO().start();
+        Process ferry = new ProcessBuilder(java, "-jar", jar.toString()).directory(checkout.toFile()).inheritIO()
+                .start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ferry.destroy();
             try {

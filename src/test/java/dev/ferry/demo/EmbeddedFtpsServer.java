@@ -82,6 +82,7 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
     }
 
     public static final class Builder {
+
         private Path root;
         private int port;
         private String passivePorts = "0";
@@ -140,7 +141,7 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
             return this;
         }
 
-        /** The address PASV replies announce (e.g. 0.0.0.0, as Transfer Family may); data still listens on 127.0.0.1. */
+        /** The address PASV replies announce (0.0.0.0, as Transfer Family may); data still listens on 127.0.0.1. */
         public Builder passiveReplyAddress(String address) {
             this.passiveReplyAddress = address;
             return this;

@@ -53,6 +53,7 @@ final class ResumptionCheckingSocket extends SSLSocket {
     }
 
     static final class SessionNotResumedException extends SocketException {
+
         SessionNotResumedException() {
             super("Data connection must use cached TLS session");
         }
@@ -60,49 +61,132 @@ final class ResumptionCheckingSocket extends SSLSocket {
 
     // --- delegation -------------------------------------------------------------------------------------------
 
-    @Override public String[] getSupportedCipherSuites() { return delegate.getSupportedCipherSuites(); }
-    @Override public String[] getEnabledCipherSuites() { return delegate.getEnabledCipherSuites(); }
-    @Override public void setEnabledCipherSuites(String[] suites) { delegate.setEnabledCipherSuites(suites); }
-    @Override public String[] getSupportedProtocols() { return delegate.getSupportedProtocols(); }
-    @Override public String[] getEnabledProtocols() { return delegate.getEnabledProtocols(); }
-    @Override public void setEnabledProtocols(String[] protocols) { delegate.setEnabledProtocols(protocols); }
-    @Override public SSLSession getSession() { return delegate.getSession(); }
-    @Override public SSLSession getHandshakeSession() { return delegate.getHandshakeSession(); }
-    @Override public void addHandshakeCompletedListener(HandshakeCompletedListener l) { delegate.addHandshakeCompletedListener(l); }
-    @Override public void removeHandshakeCompletedListener(HandshakeCompletedListener l) { delegate.removeHandshakeCompletedListener(l); }
-    @Override public void setUseClientMode(boolean mode) { delegate.setUseClientMode(mode); }
-    @Override public boolean getUseClientMode() { return delegate.getUseClientMode(); }
-    @Override public void setNeedClientAuth(boolean need) { delegate.setNeedClientAuth(need); }
-    @Override public boolean getNeedClientAuth() { return delegate.getNeedClientAuth(); }
-    @Override public void setWantClientAuth(boolean want) { delegate.setWantClientAuth(want); }
-    @Override public boolean getWantClientAuth() { return delegate.getWantClientAuth(); }
-    @Override public void setEnableSessionCreation(boolean flag) { delegate.setEnableSessionCreation(flag); }
-    @Override public boolean getEnableSessionCreation() { return delegate.getEnableSessionCreation(); }
-    @Override public SSLParameters getSSLParameters() { return delegate.getSSLParameters(); }
-    @Override public void setSSLParameters(SSLParameters parameters) { delegate.setSSLParameters(parameters); }
-    @Override public InputStream getInputStream() throws IOException { return delegate.getInputStream(); }
-    @Override public OutputStream getOutputStream() throws IOException { return delegate.getOutputStream(); }
-    @Override public void close() throws IOException { delegate.close(); }
-    @Override public boolean isClosed() { return delegate.isClosed(); }
-    @Override public boolean isConnected() { return delegate.isConnected(); }
-    @Override public boolean isBound() { return delegate.isBound(); }
-    @Override public InetAddress getInetAddress() { return delegate.getInetAddress(); }
-    @Override public int getPort() { return delegate.getPort(); }
-    @Override public InetAddress getLocalAddress() { return delegate.getLocalAddress(); }
-    @Override public int getLocalPort() { return delegate.getLocalPort(); }
-    @Override public SocketAddress getRemoteSocketAddress() { return delegate.getRemoteSocketAddress(); }
-    @Override public SocketAddress getLocalSocketAddress() { return delegate.getLocalSocketAddress(); }
-    @Override public void setSoTimeout(int timeout) throws SocketException { delegate.setSoTimeout(timeout); }
-    @Override public int getSoTimeout() throws SocketException { return delegate.getSoTimeout(); }
-    @Override public void setTcpNoDelay(boolean on) throws SocketException { delegate.setTcpNoDelay(on); }
-    @Override public boolean getTcpNoDelay() throws SocketException { return delegate.getTcpNoDelay(); }
-    @Override public void setSoLinger(boolean on, int linger) throws SocketException { delegate.setSoLinger(on, linger); }
-    @Override public void setKeepAlive(boolean on) throws SocketException { delegate.setKeepAlive(on); }
-    @Override public void setSendBufferSize(int size) throws SocketException { delegate.setSendBufferSize(size); }
-    @Override public void setReceiveBufferSize(int size) throws SocketException { delegate.setReceiveBufferSize(size); }
-    @Override public void shutdownInput() throws IOException { delegate.shutdownInput(); }
-    @Override public void shutdownOutput() throws IOException { delegate.shutdownOutput(); }
-    @Override public boolean isInputShutdown() { return delegate.isInputShutdown(); }
-    @Override public boolean isOutputShutdown() { return delegate.isOutputShutdown(); }
-    @Override public String toString() { return "resumption-checked " + delegate; }
+    @Override
+    public String[] getSupportedCipherSuites() { return delegate.getSupportedCipherSuites(); }
+    @Override
+    public String[] getEnabledCipherSuites() { return delegate.getEnabledCipherSuites(); }
+    @Override
+    public void setEnabledCipherSuites(String[] suites) {
+        delegate.setEnabledCipherSuites(suites);
+    }
+    @Override
+    public String[] getSupportedProtocols() { return delegate.getSupportedProtocols(); }
+    @Override
+    public String[] getEnabledProtocols() { return delegate.getEnabledProtocols(); }
+    @Override
+    public void setEnabledProtocols(String[] protocols) {
+        delegate.setEnabledProtocols(protocols);
+    }
+    @Override
+    public SSLSession getSession() { return delegate.getSession(); }
+    @Override
+    public SSLSession getHandshakeSession() { return delegate.getHandshakeSession(); }
+    @Override
+    public void addHandshakeCompletedListener(HandshakeCompletedListener l) {
+        delegate.addHandshakeCompletedListener(l);
+    }
+    @Override
+    public void removeHandshakeCompletedListener(HandshakeCompletedListener l) {
+        delegate.removeHandshakeCompletedListener(l);
+    }
+    @Override
+    public void setUseClientMode(boolean mode) {
+        delegate.setUseClientMode(mode);
+    }
+    @Override
+    public boolean getUseClientMode() { return delegate.getUseClientMode(); }
+    @Override
+    public void setNeedClientAuth(boolean need) {
+        delegate.setNeedClientAuth(need);
+    }
+    @Override
+    public boolean getNeedClientAuth() { return delegate.getNeedClientAuth(); }
+    @Override
+    public void setWantClientAuth(boolean want) {
+        delegate.setWantClientAuth(want);
+    }
+    @Override
+    public boolean getWantClientAuth() { return delegate.getWantClientAuth(); }
+    @Override
+    public void setEnableSessionCreation(boolean flag) {
+        delegate.setEnableSessionCreation(flag);
+    }
+    @Override
+    public boolean getEnableSessionCreation() { return delegate.getEnableSessionCreation(); }
+    @Override
+    public SSLParameters getSSLParameters() { return delegate.getSSLParameters(); }
+    @Override
+    public void setSSLParameters(SSLParameters parameters) {
+        delegate.setSSLParameters(parameters);
+    }
+    @Override
+    public InputStream getInputStream() throws IOException { return delegate.getInputStream(); }
+    @Override
+    public OutputStream getOutputStream() throws IOException { return delegate.getOutputStream(); }
+    @Override
+    public void close() throws IOException {
+        delegate.close();
+    }
+    @Override
+    public boolean isClosed() { return delegate.isClosed(); }
+    @Override
+    public boolean isConnected() { return delegate.isConnected(); }
+    @Override
+    public boolean isBound() { return delegate.isBound(); }
+    @Override
+    public InetAddress getInetAddress() { return delegate.getInetAddress(); }
+    @Override
+    public int getPort() { return delegate.getPort(); }
+    @Override
+    public InetAddress getLocalAddress() { return delegate.getLocalAddress(); }
+    @Override
+    public int getLocalPort() { return delegate.getLocalPort(); }
+    @Override
+    public SocketAddress getRemoteSocketAddress() { return delegate.getRemoteSocketAddress(); }
+    @Override
+    public SocketAddress getLocalSocketAddress() { return delegate.getLocalSocketAddress(); }
+    @Override
+    public void setSoTimeout(int timeout) throws SocketException {
+        delegate.setSoTimeout(timeout);
+    }
+    @Override
+    public int getSoTimeout() throws SocketException { return delegate.getSoTimeout(); }
+    @Override
+    public void setTcpNoDelay(boolean on) throws SocketException {
+        delegate.setTcpNoDelay(on);
+    }
+    @Override
+    public boolean getTcpNoDelay() throws SocketException { return delegate.getTcpNoDelay(); }
+    @Override
+    public void setSoLinger(boolean on, int linger) throws SocketException {
+        delegate.setSoLinger(on, linger);
+    }
+    @Override
+    public void setKeepAlive(boolean on) throws SocketException {
+        delegate.setKeepAlive(on);
+    }
+    @Override
+    public void setSendBufferSize(int size) throws SocketException {
+        delegate.setSendBufferSize(size);
+    }
+    @Override
+    public void setReceiveBufferSize(int size) throws SocketException {
+        delegate.setReceiveBufferSize(size);
+    }
+    @Override
+    public void shutdownInput() throws IOException {
+        delegate.shutdownInput();
+    }
+    @Override
+    public void shutdownOutput() throws IOException {
+        delegate.shutdownOutput();
+    }
+    @Override
+    public boolean isInputShutdown() { return delegate.isInputShutdown(); }
+    @Override
+    public boolean isOutputShutdown() { return delegate.isOutputShutdown(); }
+    @Override
+    public String toString() {
+        return "resumption-checked " + delegate;
+    }
 }

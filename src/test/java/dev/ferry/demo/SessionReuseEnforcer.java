@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -99,15 +98,14 @@ public final class SessionReuseEnforcer {
     /** Control and data must share this one configuration (one SSLContext), or nothing could ever resume. */
     public SslConfiguration wrap(SslConfiguration ssl) {
         return new SslConfiguration() {
+
             @Override
             public SSLSocketFactory getSocketFactory() throws GeneralSecurityException {
                 return new CheckingFactory(ssl.getSocketFactory());
             }
 
             @Override
-            public SSLContext getSSLContext() throws GeneralSecurityException {
-                return ssl.getSSLContext();
-            }
+            public SSLContext getSSLContext() throws GeneralSecurityException { return ssl.getSSLContext(); }
 
             @Override
             public SSLContext getSSLContext(String protocol) throws GeneralSecurityException {
@@ -115,24 +113,16 @@ public final class SessionReuseEnforcer {
             }
 
             @Override
-            public String[] getEnabledCipherSuites() {
-                return ssl.getEnabledCipherSuites();
-            }
+            public String[] getEnabledCipherSuites() { return ssl.getEnabledCipherSuites(); }
 
             @Override
-            public String getEnabledProtocol() {
-                return ssl.getEnabledProtocol();
-            }
+            public String getEnabledProtocol() { return ssl.getEnabledProtocol(); }
 
             @Override
-            public String[] getEnabledProtocols() {
-                return ssl.getEnabledProtocols();
-            }
+            public String[] getEnabledProtocols() { return ssl.getEnabledProtocols(); }
 
             @Override
-            public ClientAuth getClientAuth() {
-                return ssl.getClientAuth();
-            }
+            public ClientAuth getClientAuth() { return ssl.getClientAuth(); }
         };
     }
 
@@ -158,6 +148,7 @@ public final class SessionReuseEnforcer {
 
     /** Wraps one of FtpServer's commands: TCP_NODELAY on the control connection, an optional count. */
     private abstract static class Wrapped implements Command {
+
         final Command command;
         private final AtomicInteger counter;
 
@@ -167,7 +158,8 @@ public final class SessionReuseEnforcer {
         }
 
         @Override
-        public final void execute(FtpIoSession session, FtpServerContext context, FtpRequest request) throws IOException, FtpException {
+        public final void execute(FtpIoSession session, FtpServerContext context, FtpRequest request)
+                throws IOException, FtpException {
             noDelay(session);
             if (counter != null) {
                 counter.incrementAndGet();
@@ -175,11 +167,13 @@ public final class SessionReuseEnforcer {
             run(session, context, request);
         }
 
-        abstract void run(FtpIoSession session, FtpServerContext context, FtpRequest request) throws IOException, FtpException;
+        abstract void run(FtpIoSession session, FtpServerContext context, FtpRequest request)
+                throws IOException, FtpException;
     }
 
     /** Transfer Family takes no login in clear. */
     private static final class TlsRequired extends Wrapped {
+
         TlsRequired(Command command, AtomicInteger counter) {
             super(command, counter);
         }
@@ -187,7 +181,8 @@ public final class SessionReuseEnforcer {
         @Override
         void run(FtpIoSession session, FtpServerContext context, FtpRequest request) throws IOException, FtpException {
             if (!session.isSecure()) {
-                session.write(new DefaultFtpReply(FtpReply.REPLY_530_NOT_LOGGED_IN, "TLS required: send AUTH TLS first"));
+                session.write(
+                        new DefaultFtpReply(FtpReply.REPLY_530_NOT_LOGGED_IN, "TLS required: send AUTH TLS first"));
                 return;
             }
             command.execute(session, context, request);
@@ -196,6 +191,7 @@ public final class SessionReuseEnforcer {
 
     /** Runs a transfer command with its control session at hand, and turns a refused data connection into a 522. */
     private final class Transfer extends Wrapped {
+
         Transfer(Command command, AtomicInteger counter) {
             super(command, counter);
         }
@@ -219,6 +215,7 @@ public final class SessionReuseEnforcer {
 
     /** The transfer commands answer any failed data connection with 425; a refusal for no reuse says so. */
     private final class RefusalReplies extends FtpIoSession {
+
         RefusalReplies(FtpIoSession session, FtpServerContext context) {
             super(session, context);
         }
@@ -238,6 +235,7 @@ public final class SessionReuseEnforcer {
     }
 
     private final class CheckingFactory extends SSLSocketFactory {
+
         private final SSLSocketFactory factory;
 
         CheckingFactory(SSLSocketFactory factory) {
@@ -253,14 +251,10 @@ public final class SessionReuseEnforcer {
         }
 
         @Override
-        public String[] getDefaultCipherSuites() {
-            return factory.getDefaultCipherSuites();
-        }
+        public String[] getDefaultCipherSuites() { return factory.getDefaultCipherSuites(); }
 
         @Override
-        public String[] getSupportedCipherSuites() {
-            return factory.getSupportedCipherSuites();
-        }
+        public String[] getSupportedCipherSuites() { return factory.getSupportedCipherSuites(); }
 
         @Override
         public Socket createSocket(String host, int port) throws IOException {
@@ -278,7 +272,8 @@ public final class SessionReuseEnforcer {
         }
 
         @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
             return factory.createSocket(address, port, localAddress, localPort);
         }
     }

@@ -3,13 +3,13 @@ package dev.ferry.demo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
-import java.util.Base64;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -40,8 +40,10 @@ public final class TestCertificates {
     /** Creates them in {@code dir} unless they are already there. */
     public static TestCertificates in(Path dir, String... subjectAltNames) throws IOException {
         TestCertificates certificates = new TestCertificates(dir);
-        if (!Files.exists(certificates.serverKeyStore()) || !Files.exists(certificates.caPem()) || !Files.exists(certificates.serverKeyPem())) {
-            certificates.generate("CN=localhost", subjectAltNames.length == 0 ? "dns:localhost,ip:127.0.0.1" : String.join(",", subjectAltNames),
+        if (!Files.exists(certificates.serverKeyStore()) || !Files.exists(certificates.caPem())
+                || !Files.exists(certificates.serverKeyPem())) {
+            certificates.generate("CN=localhost",
+                    subjectAltNames.length == 0 ? "dns:localhost,ip:127.0.0.1" : String.join(",", subjectAltNames),
                     3650, null, 3650);
         }
         return certificates;
@@ -77,15 +79,19 @@ public final class TestCertificates {
         keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", subject,
                 "-validity", String.valueOf(days), "-keystore", serverKeyStore().toString());
         keytool("-certreq", "-alias", "server", "-keystore", serverKeyStore().toString(), "-file", request.toString());
-        List<String> gencert = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile",
-                request.toString(), "-outfile", serverPem().toString(), "-validity", String.valueOf(serverDays), "-ext", "SAN=" + san,
-                "-ext", "EKU=serverAuth"));
+        List<String> gencert = new ArrayList<>(
+                List.of("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile",
+                        request.toString(), "-outfile", serverPem().toString(), "-validity", String.valueOf(serverDays),
+                        "-ext", "SAN=" + san,
+                        "-ext", "EKU=serverAuth"));
         if (serverStart != null) {
             gencert.addAll(List.of("-startdate", serverStart));
         }
         keytool(gencert.toArray(String[]::new));
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem().toString(), "-keystore", serverKeyStore().toString());
-        keytool("-importcert", "-noprompt", "-alias", "server", "-file", serverPem().toString(), "-keystore", serverKeyStore().toString());
+        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem().toString(), "-keystore",
+                serverKeyStore().toString());
+        keytool("-importcert", "-noprompt", "-alias", "server", "-file", serverPem().toString(), "-keystore",
+                serverKeyStore().toString());
         Files.deleteIfExists(request);
         writeKeyPem();
     }
@@ -95,8 +101,10 @@ public final class TestCertificates {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, PASSWORD.toCharArray());
             Key key = store.getKey("server", PASSWORD.toCharArray());
-            String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
-            Files.writeString(serverKeyPem(), "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n",
+            String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(key.getEncoded());
+            Files.writeString(serverKeyPem(),
+                    "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n",
                     StandardCharsets.US_ASCII);
             serverKeyPem().toFile().setReadable(false, false);
             serverKeyPem().toFile().setReadable(true, true);

@@ -34,7 +34,7 @@ class CrashIT {
 
     private static final int FILES = 1000;
     private static final int KILLS = 20;
-    private static final long[] SIZES = { 0, 100, 4096, 65_536, 512 * 1024, 2 * 1024 * 1024 };
+    private static final long[] SIZES = {0, 100, 4096, 65_536, 512 * 1024, 2 * 1024 * 1024};
 
     @TempDir
     Path tmp;
@@ -49,7 +49,8 @@ class CrashIT {
         Path originals = Files.createDirectories(tmp.resolve("originals"));
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < FILES; i++) {
-            Path original = TestFiles.random(originals.resolve(String.format("file-%04d.dat", i)), SIZES[i % SIZES.length], i);
+            Path original = TestFiles.random(originals.resolve(String.format("file-%04d.dat", i)),
+                    SIZES[i % SIZES.length], i);
             files.add(original);
             Files.copy(original, outbox.resolve(original.getFileName()));
         }
@@ -71,7 +72,8 @@ class CrashIT {
             int deliveredWhileKilling = FILES - regularFiles(outbox).size();
             assertTrue(deliveredWhileKilling > 0, "nothing was delivered between the kills: the kills hit no upload");
             try (FerryProcess ferry = FerryProcess.start(config)) {
-                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> regularFiles(outbox).isEmpty());
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> regularFiles(outbox).isEmpty());
             }
 
             int lost = 0;
@@ -97,8 +99,11 @@ class CrashIT {
             try (Stream<Path> left = Files.list(landed)) {
                 temporaryLeft = left.filter(p -> p.getFileName().toString().endsWith(".ferry-part")).count();
             }
-            System.out.printf("CRASH SUITE (seed %d): files %d, kills %d, delivered between kills %d, lost %d, corrupted under final name %d, archived but not "
-                    + "delivered %d, duplicate deliveries %d, temporary names left %d%n", seed, FILES, KILLS, deliveredWhileKilling, lost, corrupted,
+            System.out.printf(
+                    "CRASH SUITE (seed %d): files %d, kills %d, delivered between kills %d, lost %d, corrupted under "
+                            + "final name %d, archived but not "
+                            + "delivered %d, duplicate deliveries %d, temporary names left %d%n",
+                    seed, FILES, KILLS, deliveredWhileKilling, lost, corrupted,
                     archivedNotDelivered, duplicates, temporaryLeft);
             assertEquals(0, lost, "files lost");
             assertEquals(0, corrupted, "files under their final name with other bytes");
@@ -114,7 +119,8 @@ class CrashIT {
     /** Completed STORs per final name, from vsftpd's log ("OK UPLOAD ... /dir/.name.upload.ferry-part"). */
     private static Map<String, Integer> completedUploads(String log) {
         Map<String, Integer> counts = new HashMap<>();
-        Matcher m = Pattern.compile("OK UPLOAD: Client \"[^\"]*\", \"[^\"]*/\\.([^\"/]+)\\.upload\\.ferry-part\"").matcher(log);
+        Matcher m = Pattern.compile("OK UPLOAD: Client \"[^\"]*\", \"[^\"]*/\\.([^\"/]+)\\.upload\\.ferry-part\"")
+                .matcher(log);
         while (m.find()) {
             counts.merge(m.group(1), 1, Integer::sum);
         }

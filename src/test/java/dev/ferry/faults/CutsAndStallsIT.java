@@ -52,16 +52,19 @@ class CutsAndStallsIT {
     @BeforeEach
     void start() throws Exception {
         // vsftpd gives up on a silent data connection after 5 s, as a server behind a dead NAT eventually would
-        server = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd"), "TLSv1.3", List.of("data_connection_timeout=5"));
+        server = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd"), "TLSv1.3",
+                List.of("data_connection_timeout=5"));
         InetAddress proxyAddress = InetAddress.getByName("127.0.0.3");
         int controlPort = Ports.free();
-        proxies.add(new FaultyProxy(proxyAddress, controlPort, new InetSocketAddress("127.0.0.1", server.port()), new FaultyProxy.Plan()));
+        proxies.add(new FaultyProxy(proxyAddress, controlPort, new InetSocketAddress("127.0.0.1", server.port()),
+                new FaultyProxy.Plan()));
         for (int port = server.passivePorts(); port < server.passivePorts() + RealFtpServer.PASSIVE_PORTS; port++) {
             proxies.add(new FaultyProxy(proxyAddress, port, new InetSocketAddress("127.0.0.1", port), plan));
         }
         outbox = Files.createDirectories(tmp.resolve("outbox"));
         remote = RealFtpServer.HOME.resolve(remoteDir.substring(1));
-        config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", controlPort, RealFtpServer.USER, RealFtpServer.PASSWORD)
+        config = new FerryConfigDir(tmp.resolve("cfg"))
+                .target("transfer", controlPort, RealFtpServer.USER, RealFtpServer.PASSWORD)
                 .property("ferry.targets.transfer.host", "127.0.0.3")
                 .property("ferry.targets.transfer.data-timeout", DATA_TIMEOUT_SECONDS + "s")
                 // the server needs its own data timeout to drop the dead connection before it serves the next one
@@ -96,7 +99,8 @@ class CutsAndStallsIT {
             double seconds = detectedAfter(ferry, "Upload of .cut.bin.upload.ferry-part");
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(archive().resolve("cut.bin")));
             int lost = TestFiles.sameBytes(file, remote.resolve("cut.bin")) ? 0 : 1;
-            System.out.printf("CUTS AND STALLS SUITE (cut): detected after %.1f s, completed uploads %d, lost %d%n", seconds, uploads(), lost);
+            System.out.printf("CUTS AND STALLS SUITE (cut): detected after %.1f s, completed uploads %d, lost %d%n",
+                    seconds, uploads(), lost);
             TestFiles.assertSameBytes(file, remote.resolve("cut.bin"));
             assertEquals(1, uploads(), "completed uploads");
             assertTrue(seconds <= DATA_TIMEOUT_SECONDS + 1, "cut detected after " + seconds + " s");
@@ -123,8 +127,11 @@ class CutsAndStallsIT {
             double seconds = detectedAfter(ferry, DATA_TIMEOUT_SECONDS + " s (ferry.targets.transfer.data-timeout)");
             await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(archive().resolve("stall.bin")));
             int lost = TestFiles.sameBytes(file, remote.resolve("stall.bin")) ? 0 : 1;
-            System.out.printf("CUTS AND STALLS SUITE (stall): detected after %.1f s (data-timeout %d s), reported not ready meanwhile: %s, "
-                    + "completed uploads %d, lost %d%n", seconds, DATA_TIMEOUT_SECONDS, notReady.get() != null, uploads(), lost);
+            System.out.printf(
+                    "CUTS AND STALLS SUITE (stall): detected after %.1f s (data-timeout %d s), reported not ready "
+                            + "meanwhile: %s, "
+                            + "completed uploads %d, lost %d%n",
+                    seconds, DATA_TIMEOUT_SECONDS, notReady.get() != null, uploads(), lost);
             TestFiles.assertSameBytes(file, remote.resolve("stall.bin"));
             assertTrue(seconds <= DATA_TIMEOUT_SECONDS + 2, "stall detected after " + seconds + " s");
             assertEquals(200, ferry.readiness().statusCode(), "still not ready after the stall was dealt with");
@@ -138,7 +145,8 @@ class CutsAndStallsIT {
 
     /** Seconds from the fault firing to Ferry's log line that reports it, on the test's clock. */
     private double detectedAfter(FerryProcess ferry, String fragment) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> ferry.log().contains(fragment));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ferry.log().contains(fragment));
         assertTrue(plan.firedAtNanos() > 0, "the fault never fired");
         return (System.nanoTime() - plan.firedAtNanos()) / 1e9;
     }

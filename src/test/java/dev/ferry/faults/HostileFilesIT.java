@@ -64,7 +64,8 @@ class HostileFilesIT {
             ferry.awaitLog("Started upload", DELIVERY);
             byte[] chunk = new byte[64 * 1024];
             writer.scheduleAtFixedRate(() -> {
-                try (OutputStream out = Files.newOutputStream(growing, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                try (OutputStream out = Files.newOutputStream(growing, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND)) {
                     out.write(chunk);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -76,7 +77,8 @@ class HostileFilesIT {
             long finalSize = Files.size(growing);
             Path archived = archive().resolve("growing.log");
             await().atMost(DELIVERY).until(() -> Files.exists(archived));
-            System.out.printf("HOSTILE FILES SUITE: growing file of %d bytes sent %d time(s), remote size %d%n", finalSize,
+            System.out.printf("HOSTILE FILES SUITE: growing file of %d bytes sent %d time(s), remote size %d%n",
+                    finalSize,
                     server.sessions().stores(), Files.size(tmp.resolve("server/in/growing.log")));
             assertEquals(finalSize, Files.size(archived));
             TestFiles.assertSameBytes(archived, tmp.resolve("server/in/growing.log"));
@@ -93,7 +95,8 @@ class HostileFilesIT {
             ferry.awaitLog("Started upload", DELIVERY);
             Path ghost = TestFiles.random(outbox.resolve("ghost.csv"), 100, 1);
             // seen by several polls (every 0.5 s) while it is younger than stableFor, then gone
-            await().atMost(Duration.ofSeconds(3)).until(() -> Files.getLastModifiedTime(ghost).toMillis() < System.currentTimeMillis() - 1500);
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> Files.getLastModifiedTime(ghost).toMillis() < System.currentTimeMillis() - 1500);
             Files.delete(ghost);
             byte[] after = Files.readAllBytes(TestFiles.random(outbox.resolve("after.csv"), 100, 2));
             await().atMost(DELIVERY).until(() -> Files.exists(archive().resolve("after.csv")));
@@ -121,7 +124,9 @@ class HostileFilesIT {
             String log = ferry.log();
             long secretLines = log.lines().filter(l -> l.contains("secret.csv")).count();
             long linkLines = log.lines().filter(l -> l.contains("link.csv")).count();
-            System.out.printf("HOSTILE FILES SUITE: mode-000 file warned %d time(s), symbolic link warned %d time(s), sent %d of 3%n",
+            System.out.printf(
+                    "HOSTILE FILES SUITE: mode-000 file warned %d time(s), symbolic link warned %d time(s), sent %d "
+                            + "of 3%n",
                     secretLines, linkLines, server.sessions().stores());
             assertTrue(log.contains("secret.csv cannot be read (no read permission): not picked up"), log);
             assertTrue(log.contains("link.csv is a symbolic link: not picked up"), log);
@@ -142,7 +147,9 @@ class HostileFilesIT {
         try (FerryProcess ferry = FerryProcess.start(config)) {
             await().atMost(DELIVERY).until(() -> Files.exists(archive().resolve("sub/ok.csv")));
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
-            System.out.printf("HOSTILE FILES SUITE: directory links not followed: sent %d of 1 file, the outside file still in place %s%n",
+            System.out.printf(
+                    "HOSTILE FILES SUITE: directory links not followed: sent %d of 1 file, the outside file still in "
+                            + "place %s%n",
                     server.sessions().stores(), Files.exists(outside));
             assertEquals(1, server.sessions().stores(), "files sent through a directory link");
             assertTrue(Files.exists(outside), "a file outside the source was moved");
@@ -153,9 +160,11 @@ class HostileFilesIT {
     @Test
     void awkwardNamesAndEmptyFilesArrive() throws Exception {
         config.route("upload", outbox, "transfer", "/in");
-        List<String> names = List.of("-rf.csv", "empty.txt", "with  two spaces.txt", "日本語のファイル.csv", "n".repeat(251) + ".csv");
+        List<String> names = List.of("-rf.csv", "empty.txt", "with  two spaces.txt", "日本語のファイル.csv",
+                "n".repeat(251) + ".csv");
         for (int i = 0; i < names.size(); i++) {
-            TestFiles.random(tmp.resolve("src").resolve(names.get(i)), names.get(i).equals("empty.txt") ? 0 : 1000 + i, i);
+            TestFiles.random(tmp.resolve("src").resolve(names.get(i)), names.get(i).equals("empty.txt") ? 0 : 1000 + i,
+                    i);
         }
         try (FerryProcess ferry = FerryProcess.start(config)) {
             for (String name : names) {
@@ -165,7 +174,9 @@ class HostileFilesIT {
             for (String name : names) {
                 TestFiles.assertSameBytes(tmp.resolve("src").resolve(name), tmp.resolve("server/in").resolve(name));
             }
-            System.out.printf("HOSTILE FILES SUITE: %d awkward names (leading dash, empty, 255 bytes, non-ASCII) delivered%n", names.size());
+            System.out.printf(
+                    "HOSTILE FILES SUITE: %d awkward names (leading dash, empty, 255 bytes, non-ASCII) delivered%n",
+                    names.size());
         }
     }
 
@@ -185,7 +196,8 @@ class HostileFilesIT {
         try (FerryProcess ferry = FerryProcess.start(config)) {
             long start = System.nanoTime();
             Files.move(big, outbox.resolve("huge.img"));
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> Files.exists(archive().resolve("huge.img")));
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> Files.exists(archive().resolve("huge.img")));
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
             Path remote = tmp.resolve("server/in/huge.img");
             System.out.printf("HOSTILE FILES SUITE: %d-byte file delivered in %d s%n", size, seconds);

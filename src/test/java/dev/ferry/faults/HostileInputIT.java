@@ -70,13 +70,17 @@ class HostileInputIT {
             TestFiles.random(outbox.resolve(backslash), 10, 2);
             Path after = deliver("after.csv", 300);
             // until both are quarantined, or the smuggled command has done its harm
-            await().atMost(DELIVERY).until(() -> !Files.exists(victim) || Files.exists(failed().resolve(injection + ".error"))
-                    && Files.exists(failed().resolve(backslash + ".error")));
+            await().atMost(DELIVERY)
+                    .until(() -> !Files.exists(victim) || Files.exists(failed().resolve(injection + ".error"))
+                            && Files.exists(failed().resolve(backslash + ".error")));
             String log = ferry.log();
             String server = vsftpd.tlsLog();
             long splitLines = log.lines().filter(line -> line.startsWith("DELE") || line.startsWith("NOOP")).count();
-            System.out.printf("HOSTILE INPUT SUITE (names): injected commands run %d, victim kept %s, names quarantined 2 of 2, log lines"
-                    + " split %d, other files delivered %s%n", server.contains("\"DELE") ? 1 : 0, Files.exists(victim), splitLines,
+            System.out.printf(
+                    "HOSTILE INPUT SUITE (names): injected commands run %d, victim kept %s, names quarantined 2 of "
+                            + "2, log lines"
+                            + " split %d, other files delivered %s%n",
+                    server.contains("\"DELE") ? 1 : 0, Files.exists(victim), splitLines,
                     TestFiles.sameBytes(after, landed.resolve("after.csv")));
             assertTrue(Files.exists(victim), "the smuggled DELE was run");
             assertFalse(server.contains("\"DELE"), "DELE reached the server");
@@ -84,11 +88,15 @@ class HostileInputIT {
             assertEquals(0, splitLines, log);
             assertTrue(Files.readString(failed().resolve(injection + ".error")).contains("line break"));
             assertTrue(Files.readString(failed().resolve(backslash + ".error")).contains("backslash"));
-            assertTrue(Files.readString(failed().resolve(injection + ".error")).contains("x\\r\\nDELE victim.csv\\r\\nNOOP.csv"));
-            assertFalse(Files.exists(outbox.resolve(injection)) || Files.exists(landed.resolve("a")) || Files.exists(landed.resolve("b.csv")));
+            assertTrue(Files.readString(failed().resolve(injection + ".error"))
+                    .contains("x\\r\\nDELE victim.csv\\r\\nNOOP.csv"));
+            assertFalse(Files.exists(outbox.resolve(injection)) || Files.exists(landed.resolve("a"))
+                    || Files.exists(landed.resolve("b.csv")));
             TestFiles.assertSameBytes(after, landed.resolve("after.csv"));
             // the test's password file is world-readable, as a careless operator's would be
-            assertTrue(log.contains("ferry.targets.transfer.password-file: ") && log.contains("can be read by every user"), log);
+            assertTrue(
+                    log.contains("ferry.targets.transfer.password-file: ") && log.contains("can be read by every user"),
+                    log);
         }
     }
 
@@ -108,8 +116,11 @@ class HostileInputIT {
             // an operator re-drops the archived original: it is sent again too
             Files.move(archived, outbox.resolve("daily.csv"));
             await().atMost(DELIVERY).until(() -> Files.exists(archived) && !Files.exists(outbox.resolve("daily.csv")));
-            System.out.printf("HOSTILE INPUT SUITE (look-alikes): look-alike with same name, size and mtime sent %s, re-dropped archived"
-                    + " file sent %s, uploads %d for 3 drops%n", lookAlikeSent, TestFiles.sameBytes(first, landed.resolve("daily.csv")), uploads());
+            System.out.printf(
+                    "HOSTILE INPUT SUITE (look-alikes): look-alike with same name, size and mtime sent %s, "
+                            + "re-dropped archived"
+                            + " file sent %s, uploads %d for 3 drops%n",
+                    lookAlikeSent, TestFiles.sameBytes(first, landed.resolve("daily.csv")), uploads());
             assertTrue(lookAlikeSent, "the look-alike was skipped as already delivered:\n" + ferry.log());
             TestFiles.assertSameBytes(first, landed.resolve("daily.csv"));
             assertEquals(3, uploads());
@@ -131,18 +142,24 @@ class HostileInputIT {
                     out.write("appended while uploading".getBytes(StandardCharsets.UTF_8));
                 }
             });
-            await().atMost(DELIVERY).until(() -> Files.exists(archive().resolve("grown.bin")) || Files.exists(failed()));
+            await().atMost(DELIVERY)
+                    .until(() -> Files.exists(archive().resolve("grown.bin")) || Files.exists(failed()));
             Files.move(rewritten, outbox.resolve("rewritten.bin"));
             whileUploading("rewritten.bin", () -> {
                 try (RandomAccessFile file = new RandomAccessFile(outbox.resolve("rewritten.bin").toFile(), "rw")) {
                     file.write("REWRITTEN IN PLACE, SAME SIZE".getBytes(StandardCharsets.UTF_8));
                 }
             });
-            await().atMost(DELIVERY).until(() -> Files.exists(archive().resolve("rewritten.bin")) || Files.exists(failed()));
+            await().atMost(DELIVERY)
+                    .until(() -> Files.exists(archive().resolve("rewritten.bin")) || Files.exists(failed()));
             boolean grownWhole = Files.mismatch(archive().resolve("grown.bin"), landed.resolve("grown.bin")) == -1;
-            boolean rewrittenWhole = Files.mismatch(archive().resolve("rewritten.bin"), landed.resolve("rewritten.bin")) == -1;
-            System.out.printf("HOSTILE INPUT SUITE (changed during upload): appended file on the server as it ended %s, same-size rewrite"
-                    + " on the server as it ended %s, uploads %d for 2 files, quarantined %d%n", grownWhole, rewrittenWhole, uploads(),
+            boolean rewrittenWhole = Files.mismatch(archive().resolve("rewritten.bin"),
+                    landed.resolve("rewritten.bin")) == -1;
+            System.out.printf(
+                    "HOSTILE INPUT SUITE (changed during upload): appended file on the server as it ended %s, "
+                            + "same-size rewrite"
+                            + " on the server as it ended %s, uploads %d for 2 files, quarantined %d%n",
+                    grownWhole, rewrittenWhole, uploads(),
                     Files.exists(failed()) ? 1 : 0);
             assertTrue(grownWhole, "the server holds a version of grown.bin the source never had complete");
             assertTrue(rewrittenWhole, "the server holds the version of rewritten.bin from before its rewrite");
@@ -167,7 +184,9 @@ class HostileInputIT {
             Path b = deliver("b.csv", 2000);
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
             long recordErrors = ferry.log().lines().filter(l -> l.contains("Cannot write the delivery record")).count();
-            System.out.printf("HOSTILE INPUT SUITE (record read-only): delivered 2 of 2, uploads %d, quarantined %d, record errors %d%n",
+            System.out.printf(
+                    "HOSTILE INPUT SUITE (record read-only): delivered 2 of 2, uploads %d, quarantined %d, record "
+                            + "errors %d%n",
                     uploads(), Files.exists(failed()) ? 1 : 0, recordErrors);
             TestFiles.assertSameBytes(a, landed.resolve("a.csv"));
             TestFiles.assertSameBytes(b, landed.resolve("b.csv"));
@@ -188,7 +207,9 @@ class HostileInputIT {
             TestFiles.random(outbox.resolve("report.csv"), 3000, 6);
             await().atMost(DELIVERY).until(() -> Files.exists(failed().resolve("report.csv.error")));
             String error = Files.readString(failed().resolve("report.csv.error"));
-            System.out.printf("HOSTILE INPUT SUITE (RNTO refused): server's file kept %s, local file quarantined with the reply %s%n",
+            System.out.printf(
+                    "HOSTILE INPUT SUITE (RNTO refused): server's file kept %s, local file quarantined with the "
+                            + "reply %s%n",
                     TestFiles.sameBytes(kept, landed.resolve("report.csv")), error.contains("550"));
             TestFiles.assertSameBytes(kept, landed.resolve("report.csv"));
             assertTrue(error.contains("550 Permission denied"), error);
@@ -200,14 +221,16 @@ class HostileInputIT {
     void unreachablePassivePortsPauseTheTargetInsteadOfQuarantiningEveryFile() throws Exception {
         // no EPSV, and a PASV address where nothing listens: as with the passive port range firewalled
         start(List.of("cmds_denied=EPSV", "pasv_address=127.0.0.2"), "upload");
-        List<Path> files = List.of(TestFiles.random(outbox.resolve("a.csv"), 100, 1), TestFiles.random(outbox.resolve("b.csv"), 100, 2),
+        List<Path> files = List.of(TestFiles.random(outbox.resolve("a.csv"), 100, 1),
+                TestFiles.random(outbox.resolve("b.csv"), 100, 2),
                 TestFiles.random(outbox.resolve("c.csv"), 100, 3));
         try (FerryProcess ferry = FerryProcess.start(config)) {
             ferry.awaitLog("Cannot open the data connection to 127.0.0.2", DELIVERY);
             await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
                     .until(() -> !Files.exists(failed()) && files.stream().allMatch(Files::exists));
             var readiness = ferry.readiness();
-            System.out.printf("HOSTILE INPUT SUITE (passive port unreachable): quarantined 0 of 3 after 8 s, readiness %d%n",
+            System.out.printf(
+                    "HOSTILE INPUT SUITE (passive port unreachable): quarantined 0 of 3 after 8 s, readiness %d%n",
                     readiness.statusCode());
             assertEquals(503, readiness.statusCode(), readiness.body());
             assertTrue(readiness.body().contains("Cannot open the data connection"), readiness.body());
@@ -248,16 +271,22 @@ class HostileInputIT {
             Files.move(fromB, other.resolve("data.bin"));
             await().atMost(DELIVERY).until(() -> Files.exists(archive().resolve("data.bin"))
                     && Files.exists(TestFiles.today(other.resolve(".archive")).resolve("data.bin")));
-            Matcher stored = Pattern.compile("OK UPLOAD: Client \"[^\"]*\", \"[^\"]*/(\\.data\\.bin\\.[^\"/]+)\"").matcher(vsftpd.tlsLog());
+            Matcher stored = Pattern.compile("OK UPLOAD: Client \"[^\"]*\", \"[^\"]*/(\\.data\\.bin\\.[^\"/]+)\"")
+                    .matcher(vsftpd.tlsLog());
             List<String> temporary = new ArrayList<>();
             while (stored.find()) {
                 temporary.add(stored.group(1));
             }
             boolean whole = TestFiles.sameBytes(archive().resolve("data.bin"), landed.resolve("data.bin"))
-                    || TestFiles.sameBytes(TestFiles.today(other.resolve(".archive")).resolve("data.bin"), landed.resolve("data.bin"));
-            System.out.printf("HOSTILE INPUT SUITE (two routes, one name): temporary names %s, final file one route's whole file %s%n",
+                    || TestFiles.sameBytes(TestFiles.today(other.resolve(".archive")).resolve("data.bin"),
+                            landed.resolve("data.bin"));
+            System.out.printf(
+                    "HOSTILE INPUT SUITE (two routes, one name): temporary names %s, final file one route's whole "
+                            + "file %s%n",
                     temporary, whole);
-            assertTrue(temporary.contains(".data.bin.upload-a.ferry-part") && temporary.contains(".data.bin.upload-b.ferry-part"),
+            assertTrue(
+                    temporary.contains(".data.bin.upload-a.ferry-part")
+                            && temporary.contains(".data.bin.upload-b.ferry-part"),
                     temporary.toString());
             assertTrue(whole, "the server's data.bin is neither route's file");
         }
@@ -278,10 +307,13 @@ class HostileInputIT {
         try (FerryProcess ferry = FerryProcess.start(config)) {
             ferry.awaitLog("Started upload", DELIVERY);
             long start = System.nanoTime();
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> ferry.readiness().statusCode() == 503);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> ferry.readiness().statusCode() == 503);
             double seconds = (System.nanoTime() - start) / 1e9;
             String body = ferry.readiness().body();
-            System.out.printf("HOSTILE INPUT SUITE (trickled replies): target reported DOWN after %.1f s (data-timeout 2 s)%n", seconds);
+            System.out.printf(
+                    "HOSTILE INPUT SUITE (trickled replies): target reported DOWN after %.1f s (data-timeout 2 s)%n",
+                    seconds);
             assertTrue(body.contains("did not complete its reply within 2 s"), body);
             assertTrue(Files.exists(outbox.resolve("a.csv")));
         }
@@ -295,8 +327,10 @@ class HostileInputIT {
         try (FerryProcess ferry = FerryProcess.start(config)) {
             Path ok = deliver("ok.csv", 100);
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
-            long reports = ferry.log().lines().filter(l -> l.contains("is not valid in this JVM's file-name encoding")).count();
-            System.out.printf("HOSTILE INPUT SUITE (undecodable name): reported %d time(s), other file delivered %s%n", reports,
+            long reports = ferry.log().lines().filter(l -> l.contains("is not valid in this JVM's file-name encoding"))
+                    .count();
+            System.out.printf("HOSTILE INPUT SUITE (undecodable name): reported %d time(s), other file delivered %s%n",
+                    reports,
                     TestFiles.sameBytes(ok, landed.resolve("ok.csv")));
             assertEquals(1, reports, ferry.log());
             assertTrue(ferry.log().contains("convmv"), ferry.log());
@@ -312,10 +346,14 @@ class HostileInputIT {
             Path ok = deliver("ok.csv", 100);
             await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
             String log = ferry.log();
-            System.out.printf("HOSTILE INPUT SUITE (no locale): start-up warning %s, non-ASCII name reported %s, plain name delivered %s%n",
-                    log.contains("Start Ferry with LANG=C.UTF-8"), log.contains("is not valid in this JVM's file-name encoding"),
+            System.out.printf(
+                    "HOSTILE INPUT SUITE (no locale): start-up warning %s, non-ASCII name reported %s, plain name "
+                            + "delivered %s%n",
+                    log.contains("Start Ferry with LANG=C.UTF-8"),
+                    log.contains("is not valid in this JVM's file-name encoding"),
                     TestFiles.sameBytes(ok, landed.resolve("ok.csv")));
-            assertTrue(log.contains("File names are decoded as ANSI_X3.4-1968") && log.contains("Start Ferry with LANG=C.UTF-8"), log);
+            assertTrue(log.contains("File names are decoded as ANSI_X3.4-1968")
+                    && log.contains("Start Ferry with LANG=C.UTF-8"), log);
             assertTrue(log.contains("is not valid in this JVM's file-name encoding"), log);
             assertTrue(Files.exists(outbox.resolve("日本語.csv")));
         }
@@ -326,7 +364,8 @@ class HostileInputIT {
         vsftpd = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd"), "TLSv1.2", extra);
         cleanup.add(vsftpd);
         outbox = Files.createDirectories(tmp.resolve("outbox"));
-        config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+        config = new FerryConfigDir(tmp.resolve("cfg"))
+                .target("transfer", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
                 .route(routeId, outbox, "transfer", remoteDir);
     }
 
@@ -342,7 +381,8 @@ class HostileInputIT {
     private void whileUploading(String name, Change change) throws Exception {
         await().atMost(DELIVERY).pollInterval(Duration.ofMillis(5)).until(() -> {
             try (Stream<Path> files = Files.list(landed)) {
-                return files.map(p -> p.getFileName().toString()).anyMatch(n -> n.startsWith("." + name + ".") && n.endsWith(".ferry-part"));
+                return files.map(p -> p.getFileName().toString())
+                        .anyMatch(n -> n.startsWith("." + name + ".") && n.endsWith(".ferry-part"));
             } catch (IOException e) {
                 return false;
             }
@@ -352,6 +392,7 @@ class HostileInputIT {
 
     @FunctionalInterface
     private interface Change {
+
         void run() throws IOException;
     }
 

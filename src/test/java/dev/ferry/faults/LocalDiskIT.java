@@ -58,7 +58,8 @@ class LocalDiskIT {
         try (FerryProcess ferry = FerryProcess.start(config)) {
             Path first = TestFiles.random(tmp.resolve("src/first.bin"), 100 * 1024, 2);
             Files.copy(first, outbox.resolve("first.bin"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.log().contains("first.bin was delivered but cannot be moved to the archive"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> ferry.log().contains("first.bin was delivered but cannot be moved to the archive"));
             TestFiles.assertSameBytes(first, tmp.resolve("server/in/first.bin"));
             TestFiles.assertSameBytes(first, outbox.resolve("first.bin"));
 
@@ -70,8 +71,11 @@ class LocalDiskIT {
 
             Files.delete(filler);
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(day.resolve("first.bin")));
-            long errorLines = ferry.log().lines().filter(l -> l.contains("first.bin was delivered but cannot be moved")).count();
-            System.out.printf("LOCAL DISK SUITE (archive full): uploads %d for 2 files, error lines %d, first.bin archived after space returned %s%n",
+            long errorLines = ferry.log().lines().filter(l -> l.contains("first.bin was delivered but cannot be moved"))
+                    .count();
+            System.out.printf(
+                    "LOCAL DISK SUITE (archive full): uploads %d for 2 files, error lines %d, first.bin archived "
+                            + "after space returned %s%n",
                     server.sessions().stores(), errorLines, Files.exists(day.resolve("first.bin")));
             assertEquals(2, server.sessions().stores(), "a delivered file was sent again");
             TestFiles.assertSameBytes(first, day.resolve("first.bin"));
@@ -90,12 +94,15 @@ class LocalDiskIT {
         Path file = TestFiles.random(tmp.resolve("src/doomed.csv"), 500, 4);
         try (FerryProcess ferry = FerryProcess.start(config)) {
             Files.copy(file, outbox.resolve("doomed.csv"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.log().contains("but cannot be moved to the failed directory"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> ferry.log().contains("but cannot be moved to the failed directory"));
             boolean stayedInSource = TestFiles.sameBytes(file, outbox.resolve("doomed.csv"));
             assertTrue(stayedInSource, "the file left its source although it could not be quarantined");
             run("mount", "-o", "remount,rw", mount.toString());
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(failed.resolve("doomed.csv.error")));
-            System.out.printf("LOCAL DISK SUITE (failed directory read-only): in source until writable %s, quarantined with report %s%n",
+            System.out.printf(
+                    "LOCAL DISK SUITE (failed directory read-only): in source until writable %s, quarantined with "
+                            + "report %s%n",
                     stayedInSource, Files.exists(failed.resolve("doomed.csv.error")));
             TestFiles.assertSameBytes(file, failed.resolve("doomed.csv"));
             assertTrue(Files.readString(failed.resolve("doomed.csv.error")).contains("553"));
@@ -105,6 +112,7 @@ class LocalDiskIT {
     private static void run(String... command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
-        assertEquals(0, process.waitFor(), String.join(" ", command) + " failed (these tests need root, as CI has): " + output);
+        assertEquals(0, process.waitFor(),
+                String.join(" ", command) + " failed (these tests need root, as CI has): " + output);
     }
 }

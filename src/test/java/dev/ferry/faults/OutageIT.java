@@ -37,7 +37,8 @@ class OutageIT {
         Path staging = Files.createDirectories(tmp.resolve("staging"));
         List<Path> originals = new ArrayList<>();
         for (int i = 0; i < FILES; i++) {
-            originals.add(TestFiles.random(staging.resolve(String.format("f-%03d.bin", i)), i % 10 == 0 ? 3_000_000 : 20_000, i));
+            originals.add(TestFiles.random(staging.resolve(String.format("f-%03d.bin", i)),
+                    i % 10 == 0 ? 3_000_000 : 20_000, i));
         }
         EmbeddedFtpsServer server = start(0);
         int port = server.port();
@@ -64,8 +65,11 @@ class OutageIT {
                 }
             }
             long backoffLines = ferry.log().lines().filter(l -> l.contains("unavailable, failure")).count();
-            System.out.printf("OUTAGE SUITE: files %d, archived before the outage %d, archived during the 60 s outage %d (each already on "
-                    + "the server), lost %d, backoff log lines %d, quarantined %d%n", FILES, deliveredBefore, archivedDuringOutage, lost,
+            System.out.printf(
+                    "OUTAGE SUITE: files %d, archived before the outage %d, archived during the 60 s outage %d (each "
+                            + "already on "
+                            + "the server), lost %d, backoff log lines %d, quarantined %d%n",
+                    FILES, deliveredBefore, archivedDuringOutage, lost,
                     backoffLines, Files.exists(outbox.resolve(".failed")) ? count(outbox.resolve(".failed")) : 0);
             assertEquals(0, lost);
             assertTrue(backoffLines >= 3, "backoff not visible in the log:\n" + ferry.log());

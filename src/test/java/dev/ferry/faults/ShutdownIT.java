@@ -54,7 +54,8 @@ class ShutdownIT {
             int exit = ferry.stop();
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
             Path archived = TestFiles.today(outbox.resolve(".archive")).resolve("big.bin");
-            System.out.printf("SHUTDOWN SUITE (timeout 30 s): exit %d after %d s, delivered %s, archived %s%n", exit, seconds,
+            System.out.printf("SHUTDOWN SUITE (timeout 30 s): exit %d after %d s, delivered %s, archived %s%n", exit,
+                    seconds,
                     TestFiles.sameBytes(original, tmp.resolve("server/in/big.bin")), Files.exists(archived));
             assertEquals(0, exit, ferry.log());
             assertTrue(seconds <= 30, "stopped after " + seconds + " s");
@@ -69,7 +70,8 @@ class ShutdownIT {
             long start = System.nanoTime();
             int exit = ferry.stop();
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
-            System.out.printf("SHUTDOWN SUITE (timeout 2 s): exit %d after %d s, in source %s, under final name %s%n", exit, seconds,
+            System.out.printf("SHUTDOWN SUITE (timeout 2 s): exit %d after %d s, in source %s, under final name %s%n",
+                    exit, seconds,
                     Files.exists(outbox.resolve("big.bin")), Files.exists(tmp.resolve("server/in/big.bin")));
             assertEquals(0, exit, ferry.log());
             assertTrue(seconds <= 10, "stopped after " + seconds + " s");
@@ -77,7 +79,8 @@ class ShutdownIT {
             assertFalse(Files.exists(tmp.resolve("server/in/big.bin")), "a partial file under its final name");
         }
         // and the next start delivers it
-        FerryConfigDir again = new FerryConfigDir(tmp.resolve("cfg2")).target("transfer", server.port(), "ferry", "secret")
+        FerryConfigDir again = new FerryConfigDir(tmp.resolve("cfg2"))
+                .target("transfer", server.port(), "ferry", "secret")
                 .route("upload", outbox, "transfer", "/in");
         try (FerryProcess ferry = FerryProcess.start(again)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(outbox.resolve("big.bin")));
@@ -87,8 +90,10 @@ class ShutdownIT {
 
     /** Starts Ferry with the given stop timeout and returns once the 200 MiB upload is well under way. */
     private FerryProcess startUploadWithStopTimeout(int seconds) throws Exception {
-        FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", server.port(), "ferry", "secret")
-                .property("camel.main.shutdown-timeout", String.valueOf(seconds)).route("upload", outbox, "transfer", "/in");
+        FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg"))
+                .target("transfer", server.port(), "ferry", "secret")
+                .property("camel.main.shutdown-timeout", String.valueOf(seconds))
+                .route("upload", outbox, "transfer", "/in");
         FerryProcess ferry = FerryProcess.start(config);
         try {
             Files.copy(original, outbox.resolve("big.bin"));

@@ -48,7 +48,8 @@ class StateDamageIT {
                 // one at a time, so the record's lines are in a known order
                 TestFiles.random(outbox.resolve(names.get(i)), 1000 + i, i);
                 String name = names.get(i);
-                await().atMost(Duration.ofSeconds(30)).until(() -> ferry.log().contains(name + " was delivered but cannot be moved"));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> ferry.log().contains(name + " was delivered but cannot be moved"));
             }
         }
         assertEquals(3, server.sessions().stores());
@@ -71,11 +72,15 @@ class StateDamageIT {
 
         int storesBefore = server.sessions().stores();
         try (FerryProcess ferry = FerryProcess.start(config)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> names.stream().allMatch(n -> Files.exists(archive().resolve(n))));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> names.stream().allMatch(n -> Files.exists(archive().resolve(n))));
             int resent = server.sessions().stores() - storesBefore;
-            System.out.printf("STATE DAMAGE SUITE: record lines 3, damaged 2, files in the source 3, resent %d, archived without "
-                    + "resending %d%n", resent, names.size() - resent);
-            assertTrue(ferry.log().contains("2 damaged line(s) ignored (1 intact)") && ferry.log().contains(record.toString()), ferry.log());
+            System.out.printf(
+                    "STATE DAMAGE SUITE: record lines 3, damaged 2, files in the source 3, resent %d, archived without "
+                            + "resending %d%n",
+                    resent, names.size() - resent);
+            assertTrue(ferry.log().contains("2 damaged line(s) ignored (1 intact)")
+                    && ferry.log().contains(record.toString()), ferry.log());
             assertTrue(ferry.log().contains("a.csv was delivered to"), ferry.log());
             assertEquals(2, resent, "files sent again");
             assertTrue(Files.exists(record.resolveSibling("delivered.damaged")));
@@ -90,8 +95,10 @@ class StateDamageIT {
         Files.write(record, garbage);
         int storesBefore = server.sessions().stores();
         try (FerryProcess ferry = FerryProcess.start(config)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> names.stream().allMatch(n -> Files.exists(archive().resolve(n))));
-            System.out.printf("STATE DAMAGE SUITE (garbage record): resent %d of %d%n", server.sessions().stores() - storesBefore, names.size());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> names.stream().allMatch(n -> Files.exists(archive().resolve(n))));
+            System.out.printf("STATE DAMAGE SUITE (garbage record): resent %d of %d%n",
+                    server.sessions().stores() - storesBefore, names.size());
             assertTrue(ferry.log().contains("damaged line(s) ignored (0 intact)"), ferry.log());
             assertEquals(3, server.sessions().stores() - storesBefore);
         }

@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 
@@ -57,10 +56,11 @@ class FtpsClientTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "TLSv1.2", "TLSv1.3" })
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void everyDataConnectionResumesTheControlSession(String tls) throws Exception {
         server = start(true, tls);
-        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem(), tls), false);
+        FtpsClient client = new FtpsClient(
+                TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem(), tls), false);
         connect(client);
         try {
             for (int i = 0; i < SIZES.size(); i++) {
@@ -84,7 +84,7 @@ class FtpsClientTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "TLSv1.2", "TLSv1.3" })
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void commonsNetAsShippedIsRefusedWith522(String tls) throws Exception {
         server = start(true, tls);
         FTPSClient stock = stockClient();
@@ -96,7 +96,8 @@ class FtpsClientTest {
                 stored = false;
             }
             assertFalse(stored);
-            assertTrue(stock.getReplyString().startsWith("522 Data connection must use cached TLS session"), stock.getReplyString());
+            assertTrue(stock.getReplyString().startsWith("522 Data connection must use cached TLS session"),
+                    stock.getReplyString());
         } finally {
             stock.disconnect();
         }
@@ -122,9 +123,12 @@ class FtpsClientTest {
     @Test
     void untrustedCertificateIsRefusedWithAdviceOnTrustStore() throws Exception {
         server = start(true, "TLSv1.3");
-        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", Certificates.otherCa().caPem()), false);
-        TargetUnavailableException e = assertThrows(TargetUnavailableException.class, () -> client.connect("localhost", server.port()));
-        assertTrue(e.getMessage().contains("not trusted") && e.getMessage().contains("ferry.targets.test.trust-store"), e.getMessage());
+        FtpsClient client = new FtpsClient(
+                TestTargets.target(server.port(), "ferry", "secret", Certificates.otherCa().caPem()), false);
+        TargetUnavailableException e = assertThrows(TargetUnavailableException.class,
+                () -> client.connect("localhost", server.port()));
+        assertTrue(e.getMessage().contains("not trusted") && e.getMessage().contains("ferry.targets.test.trust-store"),
+                e.getMessage());
         assertFalse(client.isConnected());
     }
 
@@ -137,7 +141,8 @@ class FtpsClientTest {
                 Future<?> served = executor.submit(() -> {
                     try (Socket socket = legacy.accept()) {
                         Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
-                        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                        BufferedReader in = new BufferedReader(
+                                new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
                         out.write("220 legacy\r\n");
                         out.flush();
                         assertEquals("AUTH TLS", in.readLine());
@@ -148,12 +153,14 @@ class FtpsClientTest {
                     }
                     return null;
                 });
-                FtpsClient client = new FtpsClient(TestTargets.target(legacy.getLocalPort(), "ferry", "secret", Certificates.localhost().caPem()),
+                FtpsClient client = new FtpsClient(
+                        TestTargets.target(legacy.getLocalPort(), "ferry", "secret", Certificates.localhost().caPem()),
                         false);
                 TargetUnavailableException e = assertThrows(TargetUnavailableException.class,
                         () -> client.connect("localhost", legacy.getLocalPort()));
                 served.get(10, TimeUnit.SECONDS);
-                assertTrue(e.getMessage().contains("no TLS version in common") && e.getMessage().contains("older than TLS 1.2"), e.getMessage());
+                assertTrue(e.getMessage().contains("no TLS version in common")
+                        && e.getMessage().contains("older than TLS 1.2"), e.getMessage());
                 assertFalse(client.isConnected());
             } finally {
                 executor.shutdownNow();
@@ -166,9 +173,12 @@ class FtpsClientTest {
         TestCertificates elsewhere = Certificates.named("elsewhere.example");
         server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
                 .keyStore(elsewhere.serverKeyStore(), TestCertificates.PASSWORD).start();
-        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", elsewhere.caPem()), false);
-        TargetUnavailableException e = assertThrows(TargetUnavailableException.class, () -> client.connect("localhost", server.port()));
-        assertTrue(e.getMessage().contains("does not name localhost") && e.getMessage().contains("ferry.targets.test.host"), e.getMessage());
+        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", elsewhere.caPem()),
+                false);
+        TargetUnavailableException e = assertThrows(TargetUnavailableException.class,
+                () -> client.connect("localhost", server.port()));
+        assertTrue(e.getMessage().contains("does not name localhost")
+                && e.getMessage().contains("ferry.targets.test.host"), e.getMessage());
     }
 
     @Test
@@ -177,12 +187,15 @@ class FtpsClientTest {
         server = TestServers.embedded(tmp.resolve("server"))
                 .dataConnectionKeyStore(elsewhere.serverKeyStore()).requireSessionReuse(false).start();
         Path bothCas = tmp.resolve("both-cas.pem");
-        Files.writeString(bothCas, Files.readString(Certificates.localhost().caPem()) + Files.readString(elsewhere.caPem()));
+        Files.writeString(bothCas,
+                Files.readString(Certificates.localhost().caPem()) + Files.readString(elsewhere.caPem()));
         FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", bothCas), false);
         connect(client);
         try (client) {
-            IOException e = assertThrows(IOException.class, () -> client.storeFile("x.txt", InputStream.nullInputStream()));
-            assertTrue(e.getMessage().contains("TLS handshake on the data connection") && e.getMessage().contains("localhost"), e.getMessage());
+            IOException e = assertThrows(IOException.class,
+                    () -> client.storeFile("x.txt", InputStream.nullInputStream()));
+            assertTrue(e.getMessage().contains("TLS handshake on the data connection")
+                    && e.getMessage().contains("localhost"), e.getMessage());
         }
         assertFalse(Files.exists(tmp.resolve("server/x.txt")));
     }
@@ -190,10 +203,12 @@ class FtpsClientTest {
     @Test
     void refusedLoginIsReportedAsSuch() throws Exception {
         server = start(true, "TLSv1.3");
-        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "wrong", Certificates.localhost().caPem()), false);
+        FtpsClient client = new FtpsClient(
+                TestTargets.target(server.port(), "ferry", "wrong", Certificates.localhost().caPem()), false);
         client.connect("localhost", server.port());
         try {
-            LoginRefusedException e = assertThrows(LoginRefusedException.class, () -> client.login("ignored", "ignored"));
+            LoginRefusedException e = assertThrows(LoginRefusedException.class,
+                    () -> client.login("ignored", "ignored"));
             assertTrue(e.getMessage().contains("530"), e.getMessage());
             assertFalse(e.getMessage().contains("wrong"), "the password must never appear in a message");
         } finally {
@@ -205,13 +220,16 @@ class FtpsClientTest {
     void anArgumentWithALineBreakIsNeverSentSoNoCommandCanBeSmuggledIn() throws Exception {
         server = start(true, "TLSv1.3");
         Path victim = TestFiles.random(tmp.resolve("server/victim.csv"), 100, 1);
-        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
+        FtpsClient client = new FtpsClient(
+                TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
         connect(client);
         try (client) {
-            for (String name : List.of("x\r\nDELE victim.csv\r\nNOOP", "x\nDELE victim.csv", "x\u0000DELE victim.csv")) {
+            for (String name : List.of("x\r\nDELE victim.csv\r\nNOOP", "x\nDELE victim.csv",
+                    "x\u0000DELE victim.csv")) {
                 UnsafeArgumentException e = assertThrows(UnsafeArgumentException.class,
                         () -> client.storeFile(name, InputStream.nullInputStream()));
-                assertTrue(e.getMessage().contains("holds a line break or NUL") && !e.getMessage().contains("\n"), e.getMessage());
+                assertTrue(e.getMessage().contains("holds a line break or NUL") && !e.getMessage().contains("\n"),
+                        e.getMessage());
                 assertThrows(UnsafeArgumentException.class, () -> client.rename(name, "y"));
                 assertThrows(UnsafeArgumentException.class, () -> client.changeWorkingDirectory(name));
             }
@@ -228,12 +246,14 @@ class FtpsClientTest {
     @Test
     void aLogoutFromAnotherThreadDuringAnUploadClosesTheConnectionInsteadOfReadingTheUploadsReply() throws Exception {
         server = start(true, "TLSv1.2");
-        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
+        FtpsClient client = new FtpsClient(
+                TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
         connect(client);
         java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         // the route thread: an upload whose local file delivers its bytes slowly
         InputStream slow = new InputStream() {
+
             private int left = 64 * 1024;
 
             @Override
@@ -249,13 +269,14 @@ class FtpsClientTest {
         };
         // two threads of its own: the common pool may have one only, and the upload blocks it
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
-        java.util.concurrent.CompletableFuture<Boolean> upload = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return client.storeFile("slow.txt", slow);
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, threads);
+        java.util.concurrent.CompletableFuture<Boolean> upload = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return client.storeFile("slow.txt", slow);
+                    } catch (IOException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, threads);
         assertTrue(sending.await(10, java.util.concurrent.TimeUnit.SECONDS));
         // what Camel's producer does when a forced shutdown stops it: logout, then disconnect, from its own thread
         java.util.concurrent.CompletableFuture<Void> stop = java.util.concurrent.CompletableFuture.runAsync(() -> {
@@ -283,7 +304,8 @@ class FtpsClientTest {
         server = start(true, "TLSv1.2");
         TestFiles.random(tmp.resolve("server/report.csv"), 100, 1);
         Path fresh = TestFiles.random(tmp.resolve("local/report.csv"), 200, 2);
-        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
+        FtpsClient client = new FtpsClient(
+                TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
         connect(client);
         try (client; InputStream in = Files.newInputStream(fresh)) {
             assertTrue(client.storeFile(".report.csv.part", in), client.getReplyString());
@@ -296,7 +318,8 @@ class FtpsClientTest {
     @Test
     void aPausedTargetGetsNoConnectionNotEvenFromARetry() throws Exception {
         server = start(true, "TLSv1.2");
-        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
+        FtpsClient client = new FtpsClient(
+                TestTargets.target(server.port(), "ferry", "secret", Certificates.localhost().caPem()), false);
         client.connectGuard(() -> {
             throw new TargetPausedException("target test is paused");
         });

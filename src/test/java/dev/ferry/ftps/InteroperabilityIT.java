@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InteroperabilityIT {
 
-    private static final long[] SIZES = { 0, 1, 4096, 256 * 1024, 1024 * 1024, 20L * 1024 * 1024 };
+    private static final long[] SIZES = {0, 1, 4096, 256 * 1024, 1024 * 1024, 20L * 1024 * 1024};
     private static final int FILES = 50;
 
     @TempDir
@@ -51,13 +51,15 @@ class InteroperabilityIT {
     static void files() throws Exception {
         originals = new ArrayList<>();
         for (int i = 0; i < FILES; i++) {
-            String name = String.format(i % 3 == 0 ? "report %02d.csv" : i % 3 == 1 ? "ünïcødé-%02d.bin" : "plain-%02d.dat", i);
+            String name = String
+                    .format(i % 3 == 0 ? "report %02d.csv" : i % 3 == 1 ? "ünïcødé-%02d.bin" : "plain-%02d.dat", i);
             originals.add(TestFiles.random(shared.resolve("originals").resolve(name), SIZES[i % SIZES.length], i));
         }
     }
 
     static Stream<Arguments> cells() {
-        return Arrays.stream(Kind.values()).flatMap(kind -> Stream.of(Arguments.of(kind, "TLSv1.2"), Arguments.of(kind, "TLSv1.3")));
+        return Arrays.stream(Kind.values())
+                .flatMap(kind -> Stream.of(Arguments.of(kind, "TLSv1.2"), Arguments.of(kind, "TLSv1.3")));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -76,8 +78,9 @@ class InteroperabilityIT {
                     Files.copy(file, outbox.resolve(file.getFileName()));
                 }
                 Path archive = TestFiles.today(outbox.resolve(".archive"));
-                await().atMost(Duration.ofMinutes(3)).until(() -> originals.stream().allMatch(f -> Files.exists(archive.resolve(f.getFileName())))
-                        || Files.exists(outbox.resolve(".failed")));
+                await().atMost(Duration.ofMinutes(3))
+                        .until(() -> originals.stream().allMatch(f -> Files.exists(archive.resolve(f.getFileName())))
+                                || Files.exists(outbox.resolve(".failed")));
                 assertFalse(Files.exists(outbox.resolve(".failed")), "files were quarantined:\n" + ferry.log());
                 for (Path file : originals) {
                     TestFiles.assertSameBytes(file, landed.resolve(file.getFileName()));
@@ -98,10 +101,14 @@ class InteroperabilityIT {
     @MethodSource("legacyServers")
     void serverOfferingOnlyTls10Or11IsRefused(Kind kind) throws Exception {
         try (RealFtpServer server = RealFtpServer.start(kind, tmp.resolve("server"), RealFtpServer.LEGACY)) {
-            FtpsClient client = new FtpsClient(TestTargets.target(server.port(), RealFtpServer.USER, RealFtpServer.PASSWORD,
-                    Certificates.localhost().caPem()), false);
-            TargetUnavailableException e = assertThrows(TargetUnavailableException.class, () -> client.connect("localhost", server.port()));
-            assertTrue(e.getMessage().contains("no TLS version in common") && e.getMessage().contains("older than TLS 1.2"), e.getMessage());
+            FtpsClient client = new FtpsClient(
+                    TestTargets.target(server.port(), RealFtpServer.USER, RealFtpServer.PASSWORD,
+                            Certificates.localhost().caPem()),
+                    false);
+            TargetUnavailableException e = assertThrows(TargetUnavailableException.class,
+                    () -> client.connect("localhost", server.port()));
+            assertTrue(e.getMessage().contains("no TLS version in common")
+                    && e.getMessage().contains("older than TLS 1.2"), e.getMessage());
         }
     }
 
@@ -115,16 +122,20 @@ class InteroperabilityIT {
         Path landed = RealFtpServer.HOME.resolve(remoteDir.substring(1));
         Path outbox = Files.createDirectories(tmp.resolve("outbox"));
         // vsftpd closes a control connection idle for 2 s, as Transfer Family does after its idle timeout
-        try (RealFtpServer server = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("server"), "TLSv1.3", List.of("idle_session_timeout=2"))) {
+        try (RealFtpServer server = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("server"), "TLSv1.3",
+                List.of("idle_session_timeout=2"))) {
             FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg"))
-                    .target("site", server.port(), RealFtpServer.USER, RealFtpServer.PASSWORD).route("upload", outbox, "site", remoteDir);
+                    .target("site", server.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                    .route("upload", outbox, "site", remoteDir);
             try (FerryProcess ferry = FerryProcess.start(config)) {
                 Files.copy(originals.get(1), outbox.resolve(originals.get(1).getFileName()));
-                await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(landed.resolve(originals.get(1).getFileName())));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> Files.exists(landed.resolve(originals.get(1).getFileName())));
                 // longer than the idle timeout: vsftpd has closed the control connection Ferry keeps between files
                 await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
                 Files.copy(originals.get(2), outbox.resolve(originals.get(2).getFileName()));
-                await().atMost(Duration.ofSeconds(30)).until(() -> TestFiles.sameBytes(originals.get(2), landed.resolve(originals.get(2).getFileName())));
+                await().atMost(Duration.ofSeconds(30)).until(
+                        () -> TestFiles.sameBytes(originals.get(2), landed.resolve(originals.get(2).getFileName())));
                 assertFalse(ferry.log().contains("unavailable"), "the target was paused:\n" + ferry.log());
                 assertFalse(ferry.log().contains("Failed delivery"), ferry.log());
             }
@@ -133,9 +144,12 @@ class InteroperabilityIT {
         }
     }
 
-    private static int listOverOneControlConnection(RealFtpServer server, String tls, String remoteDir) throws Exception {
-        FtpsClient client = TestTargets.readyToTransfer(new FtpsClient(TestTargets.target(server.port(), RealFtpServer.USER,
-                RealFtpServer.PASSWORD, Certificates.localhost().caPem(), tls), true), server.port(), "ignored", "ignored");
+    private static int listOverOneControlConnection(RealFtpServer server, String tls, String remoteDir)
+            throws Exception {
+        FtpsClient client = TestTargets.readyToTransfer(
+                new FtpsClient(TestTargets.target(server.port(), RealFtpServer.USER,
+                        RealFtpServer.PASSWORD, Certificates.localhost().caPem(), tls), true),
+                server.port(), "ignored", "ignored");
         try {
             assertTrue(client.changeWorkingDirectory(remoteDir), client.getReplyString());
             return client.listFiles().length;
@@ -154,7 +168,8 @@ class InteroperabilityIT {
             }
             case PROFTPD -> {
                 assertFalse(log.contains("did not reuse"), "ProFTPD refused a data connection:\n" + log);
-                long resumed = log.lines().filter(l -> l.contains("client reused TLS session for data connection")).count();
+                long resumed = log.lines().filter(l -> l.contains("client reused TLS session for data connection"))
+                        .count();
                 assertTrue(resumed >= FILES + 1, "data connections ProFTPD saw resumed: " + resumed + "\n" + log);
             }
             default -> {

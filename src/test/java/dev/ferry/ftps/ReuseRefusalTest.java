@@ -13,7 +13,8 @@ class ReuseRefusalTest {
     void transferFamily() {
         String text = ReuseRefusal.explain("522 Data connection must use cached TLS session", "TLSv1.2", false);
         assertTrue(text.contains("AWS Transfer Family with TlsSessionResumptionMode=ENFORCED"), text);
-        assertTrue(text.contains("offered to resume its TLSv1.2 session") && text.contains("did not accept the offered TLSv1.2 session ID"), text);
+        assertTrue(text.contains("offered to resume its TLSv1.2 session")
+                && text.contains("did not accept the offered TLSv1.2 session ID"), text);
     }
 
     @Test
@@ -25,7 +26,8 @@ class ReuseRefusalTest {
 
     @Test
     void proftpd() {
-        String text = ReuseRefusal.explain("425 Unable to build data connection: Operation not permitted", "TLSv1.3", true);
+        String text = ReuseRefusal.explain("425 Unable to build data connection: Operation not permitted", "TLSv1.3",
+                true);
         assertTrue(text.contains("ProFTPD mod_tls"), text);
         assertTrue(text.contains("client resumed it"), text);
     }

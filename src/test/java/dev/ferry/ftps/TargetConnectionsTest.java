@@ -18,10 +18,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TargetConnectionsTest {
 
     private static final FerryConfig.Backoff BACKOFF = new FerryConfig.Backoff() {
-        @Override public Duration initialDelay() { return Duration.ofMillis(300); }
-        @Override public Duration maxDelay() { return Duration.ofMillis(1000); }
-        @Override public Duration loginRefusedDelay() { return Duration.ofHours(1); }
-        @Override public Duration loginRefusedMaxDelay() { return Duration.ofHours(2); }
+
+        @Override
+        public Duration initialDelay() {
+            return Duration.ofMillis(300);
+        }
+        @Override
+        public Duration maxDelay() {
+            return Duration.ofMillis(1000);
+        }
+        @Override
+        public Duration loginRefusedDelay() {
+            return Duration.ofHours(1);
+        }
+        @Override
+        public Duration loginRefusedMaxDelay() {
+            return Duration.ofHours(2);
+        }
     };
 
     private final TargetConnections gate = new TargetConnections(TestTargets.target(21, "u", "p", null), BACKOFF);
@@ -38,7 +51,8 @@ class TargetConnectionsTest {
         assertTrue(paused.getMessage().startsWith("target test is paused until "), paused.getMessage());
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(gate::isOpen);
         assertTrue(System.nanoTime() - failedAt >= Duration.ofMillis(300).toNanos(), "opened before the initial delay");
-        assertEquals("Cannot connect to localhost:21: refused", gate.problem(), "still unhealthy until an attempt succeeds");
+        assertEquals("Cannot connect to localhost:21: refused", gate.problem(),
+                "still unhealthy until an attempt succeeds");
     }
 
     @Test

@@ -22,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** AWS Transfer Family's rules and quirks, played by the embedded server: PASV addresses, PROT P, commands never sent. */
+/**
+ * AWS Transfer Family's rules and quirks, played by the embedded server: PASV addresses, PROT P, commands never
+ * sent.
+ */
 class TransferFamilyRulesTest {
 
     private static final byte[] CONTENT = "invoice;42\n".getBytes();
@@ -61,8 +64,11 @@ class TransferFamilyRulesTest {
         }
         assertArrayEquals(CONTENT, Files.readAllBytes(tmp.resolve("server/control.csv")));
         try (FtpsClient reply = loggedIn(PassiveAddress.REPLY)) {
-            IOException e = assertThrows(IOException.class, () -> reply.storeFile("reply.csv", new ByteArrayInputStream(CONTENT)));
-            assertTrue(e.getMessage().contains("127.0.0.2") && e.getMessage().contains("ferry.targets.test.passive-address=reply"),
+            IOException e = assertThrows(IOException.class,
+                    () -> reply.storeFile("reply.csv", new ByteArrayInputStream(CONTENT)));
+            assertTrue(
+                    e.getMessage().contains("127.0.0.2")
+                            && e.getMessage().contains("ferry.targets.test.passive-address=reply"),
                     e.getMessage());
         }
     }
@@ -75,8 +81,10 @@ class TransferFamilyRulesTest {
         client.connect("localhost", server.port());
         try (client) {
             // the login makes the connection ready to transfer, PROT P included: a refusal fails the login
-            TargetUnavailableException e = assertThrows(TargetUnavailableException.class, () -> client.login("ignored", "ignored"));
-            assertTrue(e.getMessage().contains("refused PROT P (536") && e.getMessage().contains("never sends data in clear"), e.getMessage());
+            TargetUnavailableException e = assertThrows(TargetUnavailableException.class,
+                    () -> client.login("ignored", "ignored"));
+            assertTrue(e.getMessage().contains("refused PROT P (536")
+                    && e.getMessage().contains("never sends data in clear"), e.getMessage());
             assertThrows(IOException.class, () -> client.execPROT("C"));
         }
         assertFalse(server.commandsSeen().contains("STOR"));
@@ -86,7 +94,7 @@ class TransferFamilyRulesTest {
     void commandsTransferFamilyDoesNotSupportAreNeverSent() throws Exception {
         server = start(null);
         try (FtpsClient client = loggedIn(PassiveAddress.AUTO)) {
-            for (String command : new String[] { "APPE", "REST", "SITE", "PORT", "EPRT" }) {
+            for (String command : new String[]{"APPE", "REST", "SITE", "PORT", "EPRT"}) {
                 IOException e = assertThrows(IOException.class, () -> client.sendCommand(command, "x"));
                 assertTrue(e.getMessage().contains("never sent by Ferry"), e.getMessage());
             }
@@ -94,7 +102,7 @@ class TransferFamilyRulesTest {
             assertTrue(client.storeFile("ok.csv", new ByteArrayInputStream(CONTENT)));
         }
         Set<String> seen = server.commandsSeen();
-        for (String command : new String[] { "APPE", "REST", "SITE", "PORT", "EPRT" }) {
+        for (String command : new String[]{"APPE", "REST", "SITE", "PORT", "EPRT"}) {
             assertFalse(seen.contains(command), command + " reached the server: " + seen);
         }
     }
@@ -104,8 +112,10 @@ class TransferFamilyRulesTest {
         TestCertificates expired = TestCertificates.expired(tmp.resolve("expired"));
         server = EmbeddedFtpsServer.builder().root(tmp.resolve("server")).user("ferry", "secret")
                 .keyStore(expired.serverKeyStore(), TestCertificates.PASSWORD).start();
-        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", expired.caPem()), false);
-        TargetUnavailableException e = assertThrows(TargetUnavailableException.class, () -> client.connect("localhost", server.port()));
+        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), "ferry", "secret", expired.caPem()),
+                false);
+        TargetUnavailableException e = assertThrows(TargetUnavailableException.class,
+                () -> client.connect("localhost", server.port()));
         assertTrue(e.getMessage().contains("outside its validity period"), e.getMessage());
         assertEquals(0, server.sessions().logins());
     }

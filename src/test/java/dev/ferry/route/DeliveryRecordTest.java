@@ -27,7 +27,8 @@ class DeliveryRecordTest {
         assertTrue(record.add(a));
         assertTrue(record.add(b));
         record.remove(a);
-        assertFalse(record.contains(a), "an archived file's entry must go: a look-alike dropped later would be skipped");
+        assertFalse(record.contains(a),
+                "an archived file's entry must go: a look-alike dropped later would be skipped");
         assertTrue(record.contains(b));
 
         DeliveryRecord reopened = DeliveryRecord.open(file);
@@ -51,7 +52,8 @@ class DeliveryRecordTest {
         }
         DeliveryRecord reopened = DeliveryRecord.open(file);
         for (int i = 0; i < held; i++) {
-            assertTrue(record.contains(key("held-" + i, i)) && reopened.contains(key("held-" + i, i)), "held-" + i + " was dropped");
+            assertTrue(record.contains(key("held-" + i, i)) && reopened.contains(key("held-" + i, i)),
+                    "held-" + i + " was dropped");
         }
         long lines = Files.readAllLines(file, StandardCharsets.UTF_8).size();
         assertTrue(lines <= 2L * held + 1000, "the record is not compacted: " + lines + " lines");
@@ -83,6 +85,7 @@ class DeliveryRecordTest {
     }
 
     private static String key(String name, long size) {
-        return DeliveryRecord.key("transfer", "/in", name, new FileState(size, 1_700_000_000_000_000_000L + size, "ino" + size, size));
+        return DeliveryRecord.key("transfer", "/in", name,
+                new FileState(size, 1_700_000_000_000_000_000L + size, "ino" + size, size));
     }
 }

@@ -15,16 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
 import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.demo.TestCertificates;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.TestFiles;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -49,8 +50,9 @@ class DeliveryTest {
     @TestHTTPResource("/q/health")
     URI health;
 
-    private static final long[] SIZES = { 0, 1, 4096, 1024 * 1024, 50L * 1024 * 1024 };
-    private static final String[] NAMES = { "report %02d.csv", "données été %02d.txt", "データ %02d.bin", "plain-%02d.dat", "ünïcødé %02d.bin" };
+    private static final long[] SIZES = {0, 1, 4096, 1024 * 1024, 50L * 1024 * 1024};
+    private static final String[] NAMES = {"report %02d.csv", "données été %02d.txt", "データ %02d.bin", "plain-%02d.dat",
+            "ünïcødé %02d.bin"};
 
     @Test
     void fiftyFilesArriveByteIdenticalOverResumedSessionsAndAreArchived() throws IOException {
@@ -86,7 +88,8 @@ class DeliveryTest {
         assertEquals(0, server.sessions().notResumed(), "data connections that did not resume the control session");
         assertTrue(server.sessions().resumed() >= 50, "resumed data connections: " + server.sessions().resumed());
         for (String command : List.of("APPE", "REST", "SITE", "PORT", "EPRT")) {
-            assertTrue(!server.commandsSeen().contains(command), command + " was sent; AWS Transfer Family does not support it");
+            assertTrue(!server.commandsSeen().contains(command),
+                    command + " was sent; AWS Transfer Family does not support it");
         }
     }
 
@@ -95,13 +98,16 @@ class DeliveryTest {
         // a login first: the target is known to be usable once a file went through
         Path file = TestFiles.random(BASE.resolve("staging/ready.txt"), 10, 99);
         Files.move(file, OUTBOX.resolve("ready.txt"), StandardCopyOption.ATOMIC_MOVE);
-        await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(SERVER_ROOT.resolve("bucket/incoming/ready.txt")));
+        await().atMost(Duration.ofMinutes(1))
+                .until(() -> Files.exists(SERVER_ROOT.resolve("bucket/incoming/ready.txt")));
         HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(HttpRequest.newBuilder(URI.create(health + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                .send(HttpRequest.newBuilder(URI.create(health + "/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         JsonObject body = Json.createReader(new StringReader(response.body())).readObject();
         JsonObject check = body.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
-                .filter(c -> c.getString("name").equals("ferry-targets")).findFirst().orElseThrow(() -> new AssertionError(response.body()));
+                .filter(c -> c.getString("name").equals("ferry-targets")).findFirst()
+                .orElseThrow(() -> new AssertionError(response.body()));
         assertEquals("UP", check.getString("status"), response.body());
         assertEquals("UP", check.getJsonObject("data").getString("transfer"), response.body());
     }

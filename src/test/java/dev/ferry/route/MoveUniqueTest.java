@@ -39,7 +39,8 @@ class MoveUniqueTest {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("README"), "old");
         Files.writeString(dir.resolve(".profile"), "old");
-        assertEquals(dir.resolve("README.1"), Moves.moveUnique(Files.writeString(tmp.resolve("README"), "new"), dir.resolve("README"), null));
+        assertEquals(dir.resolve("README.1"),
+                Moves.moveUnique(Files.writeString(tmp.resolve("README"), "new"), dir.resolve("README"), null));
         assertEquals(dir.resolve(".profile.1"),
                 Moves.moveUnique(Files.writeString(tmp.resolve(".profile"), "new"), dir.resolve(".profile"), null));
     }
@@ -70,7 +71,8 @@ class MoveUniqueTest {
         assertThrows(IOException.class, () -> Moves.moveUnique(source, tmp.resolve("failed/kept.txt"), target -> {
             throw new IOException("No space left on device");
         }));
-        assertEquals("payload", Files.readString(source), "the file stays in its source when its report cannot be written");
+        assertEquals("payload", Files.readString(source),
+                "the file stays in its source when its report cannot be written");
         assertFalse(Files.exists(tmp.resolve("failed/kept.txt")));
     }
 }

@@ -58,7 +58,8 @@ class PipelineFailuresIT {
             port = free.getLocalPort();
         }
         config.target("transfer", port, "ferry", "secret").route("upload", outbox, "transfer", "/in");
-        List<Path> files = List.of(TestFiles.random(outbox.resolve("a.csv"), 1000, 1), TestFiles.random(outbox.resolve("b.bin"), 300_000, 2),
+        List<Path> files = List.of(TestFiles.random(outbox.resolve("a.csv"), 1000, 1),
+                TestFiles.random(outbox.resolve("b.bin"), 300_000, 2),
                 TestFiles.random(outbox.resolve("c d.txt"), 0, 3));
         List<Path> copies = copies(files);
         try (FerryProcess ferry = FerryProcess.start(config)) {
@@ -94,7 +95,8 @@ class PipelineFailuresIT {
             String error = Files.readString(quarantined.resolveSibling("first.csv.error"));
             assertTrue(error.contains("attempts: 3"), error);
             assertTrue(error.contains("553 Could not create file."), error);
-            assertTrue(error.contains("target: transfer (localhost:" + server.port() + "), remote directory /locked"), error);
+            assertTrue(error.contains("target: transfer (localhost:" + server.port() + "), remote directory /locked"),
+                    error);
             assertFalse(Files.exists(outbox.resolve("first.csv")));
             TestFiles.assertSameBytes(tmp.resolve("src/meanwhile.csv"), remote.resolve("meanwhile.csv"));
 
@@ -120,7 +122,8 @@ class PipelineFailuresIT {
             TestFiles.assertSameBytes(file, remote.resolve("refused.csv"));
             String log = ferry.log();
             assertTrue(log.contains("522 Data connection must use cached TLS session"), log);
-            assertTrue(log.contains("requires every data connection to resume the control connection's TLS session"), log);
+            assertTrue(log.contains("requires every data connection to resume the control connection's TLS session"),
+                    log);
             assertTrue(log.contains("offered to resume its TLSv1.3 session"), log);
             assertTrue(failed().isEmpty());
             assertEquals(2, server.sessions().stores(), "one refused upload, one that went through");
@@ -133,7 +136,8 @@ class PipelineFailuresIT {
         // the crash window: delivered and recorded, not yet archived (here: the archive directory cannot be created)
         Path blocker = Files.writeString(tmp.resolve("archive"), "a file where the archive directory should be");
         Path archive = TestFiles.today(blocker);
-        config.target("transfer", server.port(), "ferry", "secret").route("upload", outbox, "transfer", "/in", "archive", blocker.toString());
+        config.target("transfer", server.port(), "ferry", "secret").route("upload", outbox, "transfer", "/in",
+                "archive", blocker.toString());
         Path original = TestFiles.random(tmp.resolve("src/daily.csv"), 10_000, 11);
         try (FerryProcess ferry = FerryProcess.start(config)) {
             copy(original, outbox);
@@ -160,13 +164,15 @@ class PipelineFailuresIT {
     @Test
     void wrongPasswordIsReportedAndDoesNotHammerTheServer() throws Exception {
         server = server(0, true);
-        config.target("transfer", server.port(), "ferry", "not-the-password").route("upload", outbox, "transfer", "/in");
+        config.target("transfer", server.port(), "ferry", "not-the-password").route("upload", outbox, "transfer",
+                "/in");
         for (int i = 0; i < 5; i++) {
             TestFiles.random(outbox.resolve("file-" + i + ".txt"), 100, i);
         }
         try (FerryProcess ferry = FerryProcess.start(config)) {
             ferry.awaitLog("refused: 530", DELIVERY);
-            assertTrue(ferry.log().contains("Check ferry.targets.transfer.username and the password in ferry.targets.transfer.password-file"),
+            assertTrue(ferry.log().contains(
+                    "Check ferry.targets.transfer.username and the password in ferry.targets.transfer.password-file"),
                     ferry.log());
             assertFalse(ferry.log().contains("not-the-password"), "the password was logged");
             await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(16))

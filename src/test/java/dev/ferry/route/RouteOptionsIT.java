@@ -47,7 +47,8 @@ class RouteOptionsIT {
     void recursiveKeepsRelativePathsAndIncludeFiltersByName() throws Exception {
         Path source = Files.createDirectories(tmp.resolve("spool"));
         Path archive = Path.of(tmp.resolve("kept").toString());
-        config.route("upload-spool", source, "transfer", "/in", "recursive", "true", "include", "*.csv", "archive", archive.toString());
+        config.route("upload-spool", source, "transfer", "/in", "recursive", "true", "include", "*.csv", "archive",
+                archive.toString());
         Path nested = TestFiles.random(source.resolve("2026/eu/sales.csv"), 5000, 1);
         Path top = TestFiles.random(source.resolve("top.csv"), 10, 2);
         Path ignored = TestFiles.random(source.resolve("2026/notes.txt"), 10, 3);
@@ -55,9 +56,12 @@ class RouteOptionsIT {
         List<byte[]> contents = List.of(Files.readAllBytes(nested), Files.readAllBytes(top));
         try (FerryProcess ferry = FerryProcess.start(config)) {
             Path day = TestFiles.today(archive);
-            await().atMost(DELIVERY).until(() -> Files.exists(day.resolve("2026/eu/sales.csv")) && Files.exists(day.resolve("top.csv")));
-            assertEquals(-1, Files.mismatch(day.resolve("2026/eu/sales.csv"), tmp.resolve("server/in/2026/eu/sales.csv")));
-            assertTrue(java.util.Arrays.equals(contents.get(0), Files.readAllBytes(tmp.resolve("server/in/2026/eu/sales.csv"))));
+            await().atMost(DELIVERY).until(
+                    () -> Files.exists(day.resolve("2026/eu/sales.csv")) && Files.exists(day.resolve("top.csv")));
+            assertEquals(-1,
+                    Files.mismatch(day.resolve("2026/eu/sales.csv"), tmp.resolve("server/in/2026/eu/sales.csv")));
+            assertTrue(java.util.Arrays.equals(contents.get(0),
+                    Files.readAllBytes(tmp.resolve("server/in/2026/eu/sales.csv"))));
             assertTrue(java.util.Arrays.equals(contents.get(1), Files.readAllBytes(tmp.resolve("server/in/top.csv"))));
             assertTrue(Files.exists(ignored), "a file not matching include was moved");
             assertTrue(Files.exists(hidden), "a hidden file was picked up");
@@ -73,7 +77,8 @@ class RouteOptionsIT {
         Path file = TestFiles.random(tmp.resolve("src/direct.bin"), 2_000_000, 5);
         try (FerryProcess ferry = FerryProcess.start(config)) {
             Files.copy(file, outbox.resolve("direct.bin"));
-            await().atMost(DELIVERY).until(() -> Files.exists(outbox.resolve(".archive")) && !Files.exists(outbox.resolve("direct.bin")));
+            await().atMost(DELIVERY).until(
+                    () -> Files.exists(outbox.resolve(".archive")) && !Files.exists(outbox.resolve("direct.bin")));
             TestFiles.assertSameBytes(file, tmp.resolve("server/in/direct.bin"));
             assertFalse(ferry.log().contains(".ferry-part"), "direct mode used a temporary name:\n" + ferry.log());
             try (var names = Files.list(tmp.resolve("server/in"))) {

@@ -42,7 +42,8 @@ class RouteParametersTest {
                 "stable-for", "500ms", "archive", "/srv/archive/../kept"));
         RouteParameters route = RouteParameters.parse(FILE, raw, value -> value.replace("{{outbox}}", "/data/out"));
         assertEquals(Path.of("/data/out"), route.source());
-        assertEquals(new RouteParameters.RemoteDir(false, "in/sub"), route.remoteDir(), "relative to the login directory");
+        assertEquals(new RouteParameters.RemoteDir(false, "in/sub"), route.remoteDir(),
+                "relative to the login directory");
         assertEquals("in/sub", route.remoteDir().toString());
         assertEquals(Duration.ofMillis(500), route.stableFor());
         assertEquals(Path.of("/srv/kept"), route.archive());
@@ -57,7 +58,8 @@ class RouteParametersTest {
 
     @Test
     void theIncludeGlobMatchesWholeNamesCaseInsensitively() {
-        RouteParameters route = parse(Map.of("source", "/s", "target", "t", "remoteDir", "/in", "include", "report-?.CSV"));
+        RouteParameters route = parse(
+                Map.of("source", "/s", "target", "t", "remoteDir", "/in", "include", "report-?.CSV"));
         assertTrue(route.include().matcher("Report-1.csv").matches());
         assertFalse(route.include().matcher("report-10.csv").matches());
         assertFalse(route.include().matcher("xreport-1.csv").matches());
@@ -69,28 +71,34 @@ class RouteParametersTest {
     @Test
     void anUnknownParameterIsRefusedWithTheListOfKnownOnes() {
         String message = refusal(Map.of("source", "/s", "target", "t", "remoteDir", "/in", "archiveDir", "/a"));
-        assertEquals(FILE + ": parameter 'archiveDir' is not one of ftps-upload's: archive, failed, include, recursive, remoteDir, source,"
+        assertEquals(FILE
+                + ": parameter 'archiveDir' is not one of ftps-upload's: archive, failed, include, recursive, "
+                + "remoteDir, source,"
                 + " stableFor, target", message);
     }
 
     @Test
     void aMissingOrBlankRequiredParameterIsNamed() {
-        assertEquals(FILE + ": parameter 'remoteDir' is required", refusal(Map.of("source", "/s", "target", "t", "remoteDir", " ")));
+        assertEquals(FILE + ": parameter 'remoteDir' is required",
+                refusal(Map.of("source", "/s", "target", "t", "remoteDir", " ")));
         assertEquals(FILE + ": parameter 'target' is required", refusal(Map.of("source", "/s", "remoteDir", "/in")));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "/in?ftpClient=#other", "/in&binary=false", "/in#x", "/in%0d", "/in{{x}}", "/in${x}", "/in\\x", "/in\r\nDELE x" })
+    @ValueSource(strings = {"/in?ftpClient=#other", "/in&binary=false", "/in#x", "/in%0d", "/in{{x}}", "/in${x}",
+            "/in\\x", "/in\r\nDELE x"})
     void aRemoteDirThatCouldChangeTheEndpointOrTheCommandIsRefused(String remoteDir) {
         String message = refusal(Map.of("source", "/s", "target", "t", "remoteDir", remoteDir));
         assertTrue(message.startsWith(FILE + ": parameter 'remoteDir' = '"), message);
         assertTrue(message.contains("which Ferry does not accept in a directory name"), message);
-        assertFalse(message.contains("\r") || message.contains("\n"), "the message itself must stay on one line: " + message);
+        assertFalse(message.contains("\r") || message.contains("\n"),
+                "the message itself must stay on one line: " + message);
     }
 
     @Test
     void aSourceThatCouldChangeTheEndpointIsRefused() {
-        assertTrue(refusal(Map.of("source", "/data/a#b", "target", "t", "remoteDir", "/in")).startsWith(FILE + ": parameter 'source' = '/data/a#b' holds '#'"));
+        assertTrue(refusal(Map.of("source", "/data/a#b", "target", "t", "remoteDir", "/in"))
+                .startsWith(FILE + ": parameter 'source' = '/data/a#b' holds '#'"));
     }
 
     @Test

@@ -51,9 +51,11 @@ class StockCamelFtpsTest {
                             + "&passiveMode=true&maximumReconnectAttempts=0",
                     "hello", "CamelFileName", "stock.txt"));
 
-            GenericFileOperationFailedException failure = assertInstanceOf(GenericFileOperationFailedException.class, e.getCause());
+            GenericFileOperationFailedException failure = assertInstanceOf(GenericFileOperationFailedException.class,
+                    e.getCause());
             assertEquals(522, failure.getCode(), failure.getMessage());
-            assertTrue(failure.getReason().contains("Data connection must use cached TLS session"), failure.getReason());
+            assertTrue(failure.getReason().contains("Data connection must use cached TLS session"),
+                    failure.getReason());
             assertFalse(Files.exists(tmp.resolve("server/in/stock.txt")));
             assertEquals(1, server.sessions().notResumed());
         }

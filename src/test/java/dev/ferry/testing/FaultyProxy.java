@@ -25,6 +25,7 @@ public final class FaultyProxy implements AutoCloseable {
 
     /** The armed fault, shared by the proxies of one test; it fires once. */
     public static final class Plan {
+
         private final AtomicReference<Fault> armed = new AtomicReference<>();
         private volatile long afterBytes;
         private volatile long firedAtNanos;

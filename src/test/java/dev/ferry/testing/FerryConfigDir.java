@@ -45,7 +45,8 @@ public final class FerryConfigDir {
     }
 
     /** routes/ID.yaml instantiating ftps-upload; extra parameters as name, value pairs. */
-    public FerryConfigDir route(String id, Path source, String target, String remoteDir, String... extra) throws IOException {
+    public FerryConfigDir route(String id, Path source, String target, String remoteDir, String... extra)
+            throws IOException {
         StringBuilder yaml = new StringBuilder()
                 .append("- templatedRoute:\n")
                 .append("    routeTemplateRef: ftps-upload\n")
@@ -70,7 +71,8 @@ public final class FerryConfigDir {
 
     private static void parameter(StringBuilder yaml, String name, String value) {
         yaml.append("      - name: ").append(name).append('\n')
-                .append("        value: \"").append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\r", "\\r").replace("\n", "\\n"))
+                .append("        value: \"")
+                .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\r", "\\r").replace("\n", "\\n"))
                 .append("\"\n");
     }
 

@@ -31,8 +31,10 @@ public final class FerryProcess implements AutoCloseable {
      */
     static Path nativeBinary() throws IOException {
         try (var files = Files.list(Path.of("target"))) {
-            Path runner = files.filter(p -> p.getFileName().toString().endsWith("-runner") && Files.isExecutable(p)).findFirst().orElse(null);
-            if (runner == null || Files.exists(JAR) && Files.getLastModifiedTime(runner).compareTo(Files.getLastModifiedTime(JAR)) < 0) {
+            Path runner = files.filter(p -> p.getFileName().toString().endsWith("-runner") && Files.isExecutable(p))
+                    .findFirst().orElse(null);
+            if (runner == null || Files.exists(JAR)
+                    && Files.getLastModifiedTime(runner).compareTo(Files.getLastModifiedTime(JAR)) < 0) {
                 return null;
             }
             return runner.toAbsolutePath();
@@ -52,11 +54,13 @@ public final class FerryProcess implements AutoCloseable {
      * @param workingDirectory where the process runs
      * @param configDir        FERRY_CONFIG_DIR, or {@code null} to leave it unset (the working directory is used)
      */
-    public static FerryProcess start(Path workingDirectory, Path configDir, List<String> jvmOptions) throws IOException {
+    public static FerryProcess start(Path workingDirectory, Path configDir, List<String> jvmOptions)
+            throws IOException {
         return start(workingDirectory, configDir, jvmOptions, false);
     }
 
-    private static FerryProcess start(Path workingDirectory, Path configDir, List<String> jvmOptions, boolean noLocale) throws IOException {
+    private static FerryProcess start(Path workingDirectory, Path configDir, List<String> jvmOptions, boolean noLocale)
+            throws IOException {
         Path log = Files.createTempFile(workingDirectory.getParent(), "ferry-", ".log");
         List<String> command = new ArrayList<>();
         Path nativeBinary = nativeBinary();
@@ -107,16 +111,15 @@ public final class FerryProcess implements AutoCloseable {
     /** GET /q/health/ready on the HTTP port the process logged. */
     public java.net.http.HttpResponse<String> readiness() throws IOException, InterruptedException {
         awaitLog("Listening on", Duration.ofSeconds(30));
-        java.util.regex.Matcher port = java.util.regex.Pattern.compile("Listening on: http://127.0.0.1:(\\d+)").matcher(log());
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("Listening on: http://127.0.0.1:(\\d+)")
+                .matcher(log());
         assertTrue(port.find(), log());
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/q/health/ready")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
-    }
+    public boolean isAlive() { return process.isAlive(); }
 
     /** SIGKILL: no shutdown hook, no cleanup, as a power cut or the OOM killer. */
     public void kill() throws InterruptedException {

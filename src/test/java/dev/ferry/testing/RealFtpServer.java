@@ -60,7 +60,8 @@ public final class RealFtpServer implements AutoCloseable {
     }
 
     /** @param extraVsftpdConf further {@code key=value} lines for vsftpd's configuration */
-    public static RealFtpServer start(Kind kind, Path dir, String tlsVersion, List<String> extraVsftpdConf) throws Exception {
+    public static RealFtpServer start(Kind kind, Path dir, String tlsVersion, List<String> extraVsftpdConf)
+            throws Exception {
         ensureUser();
         Files.createDirectories(dir);
         int port = Ports.free();
@@ -68,28 +69,34 @@ public final class RealFtpServer implements AutoCloseable {
         // LEGACY: TLS 1.0 and 1.1 only, which OpenSSL 3 allows at security level 0
         boolean legacy = LEGACY.equals(tlsVersion);
         Path openssl = Files.writeString(dir.resolve("openssl.cnf"), String.join("\n", List.of(
-                "openssl_conf = default_conf", "[default_conf]", "ssl_conf = ssl_sect", "[ssl_sect]", "system_default = sys", "[sys]",
-                "MinProtocol = " + (legacy ? "TLSv1" : tlsVersion), "MaxProtocol = " + (legacy ? "TLSv1.1" : tlsVersion),
+                "openssl_conf = default_conf", "[default_conf]", "ssl_conf = ssl_sect", "[ssl_sect]",
+                "system_default = sys", "[sys]",
+                "MinProtocol = " + (legacy ? "TLSv1" : tlsVersion),
+                "MaxProtocol = " + (legacy ? "TLSv1.1" : tlsVersion),
                 legacy ? "CipherString = DEFAULT@SECLEVEL=0" : "", "")), StandardCharsets.UTF_8);
         List<String> command;
         Map<String, String> env = new java.util.HashMap<>(Map.of("OPENSSL_CONF", openssl.toString()));
         switch (kind) {
-            case VSFTPD -> command = List.of(vsftpdBinary(), vsftpdConf(dir, port, passive, legacy, extraVsftpdConf).toString());
+            case VSFTPD ->
+                command = List.of(vsftpdBinary(), vsftpdConf(dir, port, passive, legacy, extraVsftpdConf).toString());
             case PROFTPD -> {
                 unpack();
-                command = List.of(UNPACKED.resolve("usr/sbin/proftpd").toString(), "-n", "-c", proftpdConf(dir, port, passive, tlsVersion).toString());
+                command = List.of(UNPACKED.resolve("usr/sbin/proftpd").toString(), "-n", "-c",
+                        proftpdConf(dir, port, passive, tlsVersion).toString());
                 env.put("LD_LIBRARY_PATH", UNPACKED.resolve("usr/lib/x86_64-linux-gnu").toString());
             }
             default -> {
                 unpack();
-                command = List.of(UNPACKED.resolve("usr/sbin/pure-ftpd").toString(), "-S", "127.0.0.1," + port, "-p", passive + ":" + (passive + PASSIVE_PORTS - 1),
+                command = List.of(UNPACKED.resolve("usr/sbin/pure-ftpd").toString(), "-S", "127.0.0.1," + port, "-p",
+                        passive + ":" + (passive + PASSIVE_PORTS - 1),
                         "-P", "127.0.0.1", "-E", "-A", "-l", "unix", "-u", "1000", "-Y", "3",
                         "-2", Certificates.localhost().serverPem() + "," + Certificates.localhost().serverKeyPem(),
                         "-O", "clf:" + dir.resolve("xfer.log"), "-4");
                 env.put("LD_LIBRARY_PATH", UNPACKED.resolve("usr/lib/x86_64-linux-gnu").toString());
             }
         }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("stdout").toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout").toFile());
         builder.environment().putAll(env);
         Process process = builder.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive() || accepts(port));
@@ -125,21 +132,26 @@ public final class RealFtpServer implements AutoCloseable {
 
     private static String vsftpdBinary() {
         Path binary = Path.of("/usr/sbin/vsftpd");
-        assertTrue(Files.isExecutable(binary), binary + " is missing: install the Debian package vsftpd (.ci/run does)");
+        assertTrue(Files.isExecutable(binary),
+                binary + " is missing: install the Debian package vsftpd (.ci/run does)");
         return binary.toString();
     }
 
-    private static Path vsftpdConf(Path dir, int port, int passive, boolean legacy, List<String> extra) throws IOException {
+    private static Path vsftpdConf(Path dir, int port, int passive, boolean legacy, List<String> extra)
+            throws IOException {
         Files.createDirectories(dir.resolve("empty"));
         String conf = String.join("\n", List.of(
                 "listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1", "listen_port=" + port, "background=NO",
-                "anonymous_enable=NO", "local_enable=YES", "write_enable=YES", "local_umask=022", "pam_service_name=vsftpd",
+                "anonymous_enable=NO", "local_enable=YES", "write_enable=YES", "local_umask=022",
+                "pam_service_name=vsftpd",
                 "secure_chroot_dir=" + dir.resolve("empty"), "seccomp_sandbox=NO", "isolate=NO", "isolate_network=NO",
                 "chroot_local_user=YES", "allow_writeable_chroot=YES",
-                "pasv_enable=YES", "pasv_address=127.0.0.1", "pasv_min_port=" + passive, "pasv_max_port=" + (passive + PASSIVE_PORTS - 1),
+                "pasv_enable=YES", "pasv_address=127.0.0.1", "pasv_min_port=" + passive,
+                "pasv_max_port=" + (passive + PASSIVE_PORTS - 1),
                 "connect_from_port_20=NO", "port_enable=NO",
                 "ssl_enable=YES", "allow_anon_ssl=NO", "force_local_logins_ssl=YES", "force_local_data_ssl=YES",
-                "ssl_sslv2=NO", "ssl_sslv3=NO", "ssl_tlsv1=YES", "ssl_ciphers=" + (legacy ? "DEFAULT@SECLEVEL=0" : "HIGH"), "require_ssl_reuse=YES",
+                "ssl_sslv2=NO", "ssl_sslv3=NO", "ssl_tlsv1=YES",
+                "ssl_ciphers=" + (legacy ? "DEFAULT@SECLEVEL=0" : "HIGH"), "require_ssl_reuse=YES",
                 "rsa_cert_file=" + Certificates.localhost().serverPem(),
                 "rsa_private_key_file=" + Certificates.localhost().serverKeyPem(),
                 "debug_ssl=YES", "log_ftp_protocol=YES", "xferlog_enable=YES", "xferlog_std_format=NO",
@@ -153,12 +165,14 @@ public final class RealFtpServer implements AutoCloseable {
                 "ServerName \"ferry-test\"", "ServerType standalone", "DefaultServer on", "Port " + port,
                 "DefaultAddress 127.0.0.1", "SocketBindTight on", "UseIPv6 off",
                 "PidFile " + dir.resolve("proftpd.pid"), "ScoreboardFile " + dir.resolve("proftpd.scoreboard"),
-                "DelayTable " + dir.resolve("proftpd.delay"), "User nobody", "Group nogroup", "Umask 022", "MaxInstances 50",
+                "DelayTable " + dir.resolve("proftpd.delay"), "User nobody", "Group nogroup", "Umask 022",
+                "MaxInstances 50",
                 "AllowOverwrite on", "RequireValidShell off", "UseReverseDNS off", "WtmpLog off", "DefaultRoot ~",
                 "AuthOrder mod_auth_unix.c", "PassivePorts " + passive + " " + (passive + PASSIVE_PORTS - 1),
                 "SystemLog " + dir.resolve("system.log"), "TransferLog " + dir.resolve("xfer.log"),
                 "ModulePath " + UNPACKED.resolve("usr/lib/proftpd"), "LoadModule mod_tls.c",
-                "<IfModule mod_tls.c>", "  TLSEngine on", "  TLSLog " + dir.resolve("tls.log"), "  TLSProtocol " + tlsVersion,
+                "<IfModule mod_tls.c>", "  TLSEngine on", "  TLSLog " + dir.resolve("tls.log"),
+                "  TLSProtocol " + tlsVersion,
                 "  TLSRSACertificateFile " + Certificates.localhost().serverPem(),
                 "  TLSRSACertificateKeyFile " + Certificates.localhost().serverKeyPem(),
                 "  TLSRequired on", "  TLSVerifyClient off", "  TLSRenegotiate none", "</IfModule>", ""));
@@ -166,7 +180,8 @@ public final class RealFtpServer implements AutoCloseable {
     }
 
     private static synchronized void unpack() throws Exception {
-        Process fetch = new ProcessBuilder(Path.of("src", "test", "sh", "fetch-ftp-servers").toAbsolutePath().toString(), UNPACKED.toString())
+        Process fetch = new ProcessBuilder(
+                Path.of("src", "test", "sh", "fetch-ftp-servers").toAbsolutePath().toString(), UNPACKED.toString())
                 .redirectErrorStream(true).start();
         String output = new String(fetch.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, fetch.waitFor(), "cannot unpack ProFTPD and pure-ftpd: " + output);
@@ -175,7 +190,8 @@ public final class RealFtpServer implements AutoCloseable {
     private static synchronized void ensureUser() throws Exception {
         if (run("id", USER) != 0) {
             assertEquals(0, run("useradd", "-m", "-s", "/bin/bash", USER),
-                    "cannot create the system user " + USER + " for the servers' local logins: run the tests as root (CI does)");
+                    "cannot create the system user " + USER
+                            + " for the servers' local logins: run the tests as root (CI does)");
         }
         Process chpasswd = new ProcessBuilder("chpasswd").redirectErrorStream(true).start();
         chpasswd.getOutputStream().write((USER + ":" + PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
@@ -187,7 +203,8 @@ public final class RealFtpServer implements AutoCloseable {
 
     private static int run(String... command) throws Exception {
         List<String> args = new ArrayList<>(List.of(command));
-        return new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        return new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start().waitFor();
     }
 
     private static boolean accepts(int port) {

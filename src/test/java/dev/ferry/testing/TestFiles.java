@@ -33,7 +33,8 @@ public final class TestFiles {
 
     /** Today's folder of an archive: {@code <archive>/yyyy/MM/dd}. */
     public static Path today(Path archive) {
-        return archive.resolve(java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyy/MM/dd")));
+        return archive
+                .resolve(java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyy/MM/dd")));
     }
 
     public static void assertSameBytes(Path expected, Path actual) throws IOException {

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.demo.TestCertificates;
 
-/** The embedded FTPS server as most tests want it: user ferry/secret, the shared localhost certificate, reuse required. */
+/**
+ * The embedded FTPS server as most tests want it: user ferry/secret, the shared localhost certificate, session reuse
+ * required.
+ */
 public final class TestServers {
 
     public static final String USER = "ferry";

@@ -25,7 +25,8 @@ public final class TestTargets {
      * Connects {@code client} to localhost:{@code port} and makes it ready to transfer the way Camel does: login,
      * PBSZ 0, PROT P, passive, binary. Ferry's client logs in with its target's credentials whatever is passed.
      */
-    public static <C extends FTPSClient> C readyToTransfer(C client, int port, String username, String password) throws IOException {
+    public static <C extends FTPSClient> C readyToTransfer(C client, int port, String username, String password)
+            throws IOException {
         client.connect("localhost", port);
         assertTrue(client.login(username, password), client.getReplyString());
         client.execPBSZ(0);
@@ -39,24 +40,63 @@ public final class TestTargets {
         return target(port, username, password, trustStore, TargetConfig.PassiveAddress.AUTO, tlsVersions);
     }
 
-    public static Target target(int port, String username, String password, Path trustStore, TargetConfig.PassiveAddress passive,
+    public static Target target(int port, String username, String password, Path trustStore,
+            TargetConfig.PassiveAddress passive,
             String... tlsVersions) {
         return Target.of("test", new TargetConfig() {
-            @Override public String host() { return "localhost"; }
-            @Override public int port() { return port; }
-            @Override public String username() { return username; }
-            @Override public Optional<Path> passwordFile() { return Optional.empty(); }
-            @Override public Optional<String> password() { return Optional.of(password); }
-            @Override public Optional<Path> trustStore() { return Optional.ofNullable(trustStore); }
-            @Override public Optional<String> trustStorePassword() { return Optional.empty(); }
-            @Override public List<String> tlsVersions() {
+
+            @Override
+            public String host() {
+                return "localhost";
+            }
+            @Override
+            public int port() {
+                return port;
+            }
+            @Override
+            public String username() {
+                return username;
+            }
+            @Override
+            public Optional<Path> passwordFile() {
+                return Optional.empty();
+            }
+            @Override
+            public Optional<String> password() {
+                return Optional.of(password);
+            }
+            @Override
+            public Optional<Path> trustStore() {
+                return Optional.ofNullable(trustStore);
+            }
+            @Override
+            public Optional<String> trustStorePassword() {
+                return Optional.empty();
+            }
+            @Override
+            public List<String> tlsVersions() {
                 return tlsVersions.length == 0 ? List.of("TLSv1.2", "TLSv1.3") : List.of(tlsVersions);
             }
-            @Override public Duration connectTimeout() { return Duration.ofSeconds(10); }
-            @Override public Duration dataTimeout() { return Duration.ofSeconds(20); }
-            @Override public PassiveAddress passiveAddress() { return passive; }
-            @Override public UploadMode uploadMode() { return UploadMode.TEMP_RENAME; }
-            @Override public MemorySize bufferSize() { return new MemorySize(BigInteger.valueOf(256 * 1024)); }
+            @Override
+            public Duration connectTimeout() {
+                return Duration.ofSeconds(10);
+            }
+            @Override
+            public Duration dataTimeout() {
+                return Duration.ofSeconds(20);
+            }
+            @Override
+            public PassiveAddress passiveAddress() {
+                return passive;
+            }
+            @Override
+            public UploadMode uploadMode() {
+                return UploadMode.TEMP_RENAME;
+            }
+            @Override
+            public MemorySize bufferSize() {
+                return new MemorySize(BigInteger.valueOf(256 * 1024));
+            }
         });
     }
 }
