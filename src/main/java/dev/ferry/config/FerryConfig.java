@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -39,6 +42,7 @@ public interface FerryConfig {
          * directory with a {@code .error} report beside it.
          */
         @WithDefault("6")
+        @Min(value = 1, message = "must be 1 or more (the first attempt included)")
         int attempts();
 
         /** Delay before the second attempt. */
@@ -47,6 +51,7 @@ public interface FerryConfig {
 
         /** Each further delay is the previous one times this factor. */
         @WithDefault("3")
+        @DecimalMin(value = "1", message = "must be 1 or more")
         double multiplier();
 
         /** The longest delay between two attempts. */

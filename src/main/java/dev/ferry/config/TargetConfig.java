@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 
@@ -16,6 +19,8 @@ public interface TargetConfig {
 
     /** Control port (explicit FTPS: the client sends AUTH TLS on a plain connection). */
     @WithDefault("21")
+    @Min(value = 1, message = "must be a TCP port (1-65535)")
+    @Max(value = 65535, message = "must be a TCP port (1-65535)")
     int port();
 
     /** User name to log in with. */

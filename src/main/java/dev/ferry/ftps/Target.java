@@ -55,9 +55,6 @@ public final class Target {
             throw new ConfigurationException(
                     key + "username holds a line break: it would reach the server as a further command");
         }
-        if (config.port() < 1 || config.port() > 65535) {
-            throw new ConfigurationException(key + "port=" + config.port() + " is not a TCP port (1-65535)");
-        }
         for (String version : config.tlsVersions()) {
             if (!TLS_VERSIONS.contains(version)) {
                 throw new ConfigurationException(key + "tls-versions: '" + version

@@ -29,13 +29,6 @@ public class FailureHandling extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         FerryConfig.Retry retry = config.retry();
-        if (retry.attempts() < 1) {
-            throw new ConfigurationException(
-                    "ferry.retry.attempts=" + retry.attempts() + " must be 1 or more (the first attempt included)");
-        }
-        if (retry.multiplier() < 1) {
-            throw new ConfigurationException("ferry.retry.multiplier=" + retry.multiplier() + " must be 1 or more");
-        }
         if (retry.initialDelay().isNegative() || retry.maxDelay().compareTo(retry.initialDelay()) < 0) {
             throw new ConfigurationException(
                     "ferry.retry.initial-delay and ferry.retry.max-delay must not be negative, and max-delay not"

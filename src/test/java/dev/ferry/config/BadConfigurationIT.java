@@ -127,7 +127,13 @@ class BadConfigurationIT {
     void invalidRetryPolicy() throws Exception {
         config.target("site", 2121, "u", "p").property("ferry.retry.attempts", "0").route("upload", outbox, "site",
                 "/in");
-        assertFailsWith("ferry.retry.attempts=0 must be 1 or more");
+        assertFailsWith("ferry.retry.attempts must be 1 or more (the first attempt included)");
+    }
+
+    @Test
+    void portOutOfRange() throws Exception {
+        config.target("site", 70000, "u", "p").route("upload", outbox, "site", "/in");
+        assertFailsWith("ferry.targets.site.port must be a TCP port (1-65535)");
     }
 
     @Test

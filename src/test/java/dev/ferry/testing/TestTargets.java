@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.ferry.config.TargetConfig;
+import dev.ferry.config.TargetConfig.PassiveAddress;
 import dev.ferry.ftps.Target;
 import io.quarkus.runtime.configuration.MemorySize;
 import org.apache.commons.net.ftp.FTP;
@@ -41,62 +42,58 @@ public final class TestTargets {
     }
 
     public static Target target(int port, String username, String password, Path trustStore,
-            TargetConfig.PassiveAddress passive,
-            String... tlsVersions) {
-        return Target.of("test", new TargetConfig() {
+            TargetConfig.PassiveAddress passive, String... tlsVersions) {
+        List<String> versions = tlsVersions.length == 0 ? List.of("TLSv1.2", "TLSv1.3") : List.of(tlsVersions);
+        return Target.of("test", new Config(port, username, password, trustStore, versions, passive));
+    }
 
-            @Override
-            public String host() {
-                return "localhost";
-            }
-            @Override
-            public int port() {
-                return port;
-            }
-            @Override
-            public String username() {
-                return username;
-            }
-            @Override
-            public Optional<Path> passwordFile() {
-                return Optional.empty();
-            }
-            @Override
-            public Optional<String> password() {
-                return Optional.of(password);
-            }
-            @Override
-            public Optional<Path> trustStore() {
-                return Optional.ofNullable(trustStore);
-            }
-            @Override
-            public Optional<String> trustStorePassword() {
-                return Optional.empty();
-            }
-            @Override
-            public List<String> tlsVersions() {
-                return tlsVersions.length == 0 ? List.of("TLSv1.2", "TLSv1.3") : List.of(tlsVersions);
-            }
-            @Override
-            public Duration connectTimeout() {
-                return Duration.ofSeconds(10);
-            }
-            @Override
-            public Duration dataTimeout() {
-                return Duration.ofSeconds(20);
-            }
-            @Override
-            public PassiveAddress passiveAddress() {
-                return passive;
-            }
-            @Override
-            public UploadMode uploadMode() {
-                return UploadMode.TEMP_RENAME;
-            }
-            @Override
-            public MemorySize bufferSize() {
-                return new MemorySize(BigInteger.valueOf(256 * 1024));
-            }
-        });
+    /** A target's configuration as a record (a named class: Quarkus refuses constraint annotations on anonymous ones). */
+    private record Config(int port, String username, String secret, Path store, List<String> tlsVersions,
+            PassiveAddress passiveAddress) implements TargetConfig {
+
+        @Override
+        public String host() {
+            return "localhost";
+        }
+
+        @Override
+        public Optional<Path> passwordFile() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> password() {
+            return Optional.of(secret);
+        }
+
+        @Override
+        public Optional<Path> trustStore() {
+            return Optional.ofNullable(store);
+        }
+
+        @Override
+        public Optional<String> trustStorePassword() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Duration connectTimeout() {
+            return Duration.ofSeconds(10);
+        }
+
+        @Override
+        public Duration dataTimeout() {
+            return Duration.ofSeconds(20);
+        }
+
+        @Override
+        public UploadMode uploadMode() {
+            return UploadMode.TEMP_RENAME;
+        }
+
+        @Override
+        public MemorySize bufferSize() {
+            return new MemorySize(BigInteger.valueOf(256 * 1024));
+        }
     }
 }
