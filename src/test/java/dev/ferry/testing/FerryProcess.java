@@ -119,6 +119,21 @@ public final class FerryProcess implements AutoCloseable {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * What the readiness check {@code ferry-targets} says about {@code target}: {@code UP}, or {@code DOWN: } and the
+     * reason.
+     */
+    public String readinessOf(String target) throws IOException, InterruptedException {
+        String body = readiness().body();
+        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.StringReader(body))) {
+            return reader.readObject().getJsonArray("checks").getValuesAs(jakarta.json.JsonObject.class).stream()
+                    .filter(check -> check.getString("name").equals("ferry-targets"))
+                    .map(check -> check.getJsonObject("data").getString(target, null))
+                    .filter(java.util.Objects::nonNull).findFirst()
+                    .orElseThrow(() -> new AssertionError("no readiness data for target " + target + ": " + body));
+        }
+    }
+
     public boolean isAlive() { return process.isAlive(); }
 
     /** SIGKILL: no shutdown hook, no cleanup, as a power cut or the OOM killer. */
