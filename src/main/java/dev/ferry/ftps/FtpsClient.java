@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * {@code login}, {@code sendCommand}, {@code getReply}, {@code _openDataConnection_}, {@code _storeFile},
  * {@code rename}) and the connection state they share (control session, TLS 1.3 tickets, the reply lock). What needs
  * none of that state lives in small classes: {@link Tls} (contexts, bounded handshakes, advice), {@link
- * PassivePolicy}, {@link UploadWatch}, {@link ReuseRefusal}, {@link Deadline}, {@link SessionKeySocket}.
+ * PassivePolicy}, {@link UploadWatch}, {@link ReuseRefusal}, {@link Deadline} (on the target's {@link NetworkTimer}),
+ * {@link SessionKeySocket}.
  */
 public class FtpsClient extends FTPSClient implements AutoCloseable {
 
@@ -55,6 +56,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     private final Target target;
     private final boolean fromRoot;
+    private final NetworkTimer timer;
     private final String[] protocols;
     private SSLContext sslContext;
     private SSLSession controlSession;
@@ -89,13 +91,19 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      *                 relative to the login directory, so for an absolute one the client changes to "/" after login
      */
     public FtpsClient(Target target, boolean fromRoot) {
-        this(target, fromRoot, Tls.newContext(target));
+        this(target, fromRoot, NetworkTimer.start("ferry-" + target.name() + "-timer"));
     }
 
-    private FtpsClient(Target target, boolean fromRoot, SSLContext context) {
+    /** A client whose deadlines and upload watch run on {@code timer}, which its owner stops. */
+    public FtpsClient(Target target, boolean fromRoot, NetworkTimer timer) {
+        this(target, fromRoot, Tls.newContext(target), timer);
+    }
+
+    private FtpsClient(Target target, boolean fromRoot, SSLContext context, NetworkTimer timer) {
         super(false, context);
         this.target = target;
         this.fromRoot = fromRoot;
+        this.timer = timer;
         this.sslContext = context;
         this.protocols = target.tlsVersions().toArray(String[]::new);
         setEnabledProtocols(protocols);
@@ -200,7 +208,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         parameters.setProtocols(protocols);
         socket.setSSLParameters(parameters);
-        Tls.handshake(socket, plain, "control connection", target);
+        Tls.handshake(socket, plain, "control connection", target, timer);
         controlPlain = plain;
         _socket_ = socket;
         _controlInput_ = new BufferedReader(new InputStreamReader(socket.getInputStream(), getControlEncoding()));
@@ -319,7 +327,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     public int getReply() throws IOException {
         Socket socket = controlPlain != null ? controlPlain : _socket_;
         exchange.lock();
-        try (Deadline deadline = Deadline.after(target.dataTimeout(), socket)) {
+        try (Deadline deadline = Deadline.after(timer, target.dataTimeout(), socket)) {
             try {
                 return super.getReply();
             } catch (IOException e) {
@@ -423,7 +431,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         parameters.setProtocols(protocols);
         data.setSSLParameters(parameters);
         try {
-            Tls.handshake(data, plain, "data connection", target);
+            Tls.handshake(data, plain, "data connection", target, timer);
         } catch (IOException e) {
             data.close();
             throw new DataConnectionException(
@@ -528,7 +536,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         SSLSession session = data.getSession();
         boolean resumed = resumedFromControl(session);
         Socket plain = dataPlain;
-        UploadWatch progress = UploadWatch.start(remote, target.dataTimeout(), plain);
+        UploadWatch progress = UploadWatch.start(timer, remote, target.dataTimeout(), plain);
         upload = progress;
         try (data; progress) {
             OutputStream out = data.getOutputStream();
@@ -679,7 +687,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         }
         // each read is bounded by the socket timeout, the whole drain by the deadline
         try (Deadline deadline = Deadline
-                .after(Duration.ofMillis(Math.min(DRAIN_MILLIS, target.dataTimeout().toMillis())), plain)) {
+                .after(timer, Duration.ofMillis(Math.min(DRAIN_MILLIS, target.dataTimeout().toMillis())), plain)) {
             data.shutdownOutput();
             data.setSoTimeout(DRAIN_MILLIS);
             InputStream in = data.getInputStream();

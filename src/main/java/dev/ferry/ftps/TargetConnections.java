@@ -18,13 +18,14 @@ import org.slf4j.LoggerFactory;
  * not connect file after file, and a wrong password costs a few logins an hour, not one per file. The health check
  * asks it for the target's problem and the uploads under way.
  */
-public final class TargetConnections {
+public final class TargetConnections implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetConnections.class);
 
     private final Target target;
     private final FerryConfig.Backoff backoff;
     private final List<FtpsClient> clients = new CopyOnWriteArrayList<>();
+    private final NetworkTimer timer;
     private int failures;
     private Instant closedUntil = Instant.MIN;
     private String problem;
@@ -32,6 +33,7 @@ public final class TargetConnections {
     public TargetConnections(Target target, FerryConfig.Backoff backoff) {
         this.target = target;
         this.backoff = backoff;
+        this.timer = NetworkTimer.start("ferry-" + target.name() + "-timer");
     }
 
     public Target target() {
@@ -43,7 +45,7 @@ public final class TargetConnections {
      * changes to {@code /} (camel-ftp takes every path relative to where the login leaves it).
      */
     public FtpsClient newClient(boolean fromRoot) {
-        FtpsClient client = new FtpsClient(target, fromRoot);
+        FtpsClient client = new FtpsClient(target, fromRoot, timer);
         client.onLogin(this::succeeded);
         client.connectGuard(this::checkOpen);
         clients.add(client);
@@ -87,6 +89,12 @@ public final class TargetConnections {
         LOG.warn("Target {} ({}) unavailable, failure {}: {}. Its files wait; next try in {} s", target.name(),
                 target.address(),
                 failures, e.getMessage(), pause.toMillis() / 1000.0);
+    }
+
+    /** Stops the timer of this target's connections: the application has stopped using them. */
+    @Override
+    public void close() {
+        timer.close();
     }
 
     /** A login succeeded: the target is usable again. */

@@ -44,8 +44,9 @@ final class Tls {
     }
 
     /** A TLS handshake, bounded as a whole by {@code data-timeout} as well as per read. */
-    static void handshake(SSLSocket socket, Socket plain, String which, Target target) throws IOException {
-        try (Deadline deadline = Deadline.after(target.dataTimeout(), plain)) {
+    static void handshake(SSLSocket socket, Socket plain, String which, Target target, NetworkTimer timer)
+            throws IOException {
+        try (Deadline deadline = Deadline.after(timer, target.dataTimeout(), plain)) {
             try {
                 socket.startHandshake();
             } catch (IOException e) {

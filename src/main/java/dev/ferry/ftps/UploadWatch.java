@@ -20,10 +20,10 @@ final class UploadWatch implements AutoCloseable {
     private volatile long lastNanos = System.nanoTime();
     private volatile boolean stalled;
 
-    private UploadWatch(String remote, Duration limit, Socket plain) {
+    private UploadWatch(NetworkTimer timer, String remote, Duration limit, Socket plain) {
         this.remote = remote;
         this.limit = limit;
-        this.check = Deadline.everySecond(() -> {
+        this.check = timer.everySecond(() -> {
             if (idleMillis() > limit.toMillis()) {
                 stalled = true;
                 try {
@@ -36,8 +36,8 @@ final class UploadWatch implements AutoCloseable {
     }
 
     /** Starts watching an upload to {@code remote} over the data connection whose TCP socket is {@code plain}. */
-    static UploadWatch start(String remote, Duration limit, Socket plain) {
-        return new UploadWatch(remote, limit, plain);
+    static UploadWatch start(NetworkTimer timer, String remote, Duration limit, Socket plain) {
+        return new UploadWatch(timer, remote, limit, plain);
     }
 
     void sent(int n) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.ferry.config.FerryConfig;
@@ -78,6 +79,12 @@ public class Routes {
     /** The poll strategy of the target a template bean's route ships to. */
     TargetGate gate(RouteTemplateContext route) {
         return gates.get(delivery(route).target().name());
+    }
+
+    /** Stops the targets' timers once the application, Camel's graceful stop included, is done with them. */
+    @PreDestroy
+    void close() {
+        targets.values().forEach(TargetConnections::close);
     }
 
     /** The targets in use, by name. */
