@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@code login}, {@code sendCommand}, {@code getReply}, {@code _openDataConnection_}, {@code _storeFile},
  * {@code rename}) and the connection state they share (control session, TLS 1.3 tickets, the reply lock). What needs
  * none of that state lives in small classes: {@link Tls} (contexts, bounded handshakes, advice), {@link
- * PassivePolicy}, {@link UploadWatch}, {@link ReuseRefusal}, {@link Deadline} (on the target's {@link NetworkTimer}),
+ * PassivePolicy}, {@link UploadWatch}, {@link ReuseRefusal}, {@link RemoteFiles}, {@link Deadline} (on the target's {@link NetworkTimer}),
  * {@link SessionKeySocket}.
  */
 public class FtpsClient extends FTPSClient implements AutoCloseable {
@@ -73,8 +72,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     };
     private ConnectGuard connectGuard = () -> {
     };
-    private boolean sizeUnsupportedLogged;
-    private Boolean apacheFtpServer;
+    private final RemoteFiles remoteFiles;
     /** The TCP socket under the control connection's TLS, once negotiated: what a deadline closes. */
     private volatile Socket controlPlain;
     /** Kept: Commons Net's connect resets the closed socket's timeout, which hides the reason behind its own error. */
@@ -104,6 +102,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         this.target = target;
         this.fromRoot = fromRoot;
         this.timer = timer;
+        this.remoteFiles = new RemoteFiles(this, target);
         this.sslContext = context;
         this.protocols = target.tlsVersions().toArray(String[]::new);
         setEnabledProtocols(protocols);
@@ -575,7 +574,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                     + resumptionNote(session, resumed)
                     + ReuseRefusal.explain(reply, session.getProtocol(), resumed));
         }
-        verifySize(remote, bytes);
+        remoteFiles.verifySize(remote, bytes);
         lastTransfer = new TransferReport(remote, bytes, (System.nanoTime() - start) / 1_000_000, resumed,
                 session.getProtocol());
         return true;
@@ -592,52 +591,10 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                 : new IOException(message);
     }
 
-    /**
-     * Renames the uploaded temporary file into place. vsftpd, ProFTPD and S3-backed servers replace an existing file in
-     * one step. Servers that refuse to rename over one (Apache FtpServer's {@code 553 Can't rename file.}, IIS's
-     * {@code 550 ... already exists}) get the old file deleted first; any other refusal ({@code 550 Permission denied})
-     * leaves the server's files as they are and fails the attempt.
-     */
+    /** Renames the uploaded temporary file into place, over an existing one: see {@link RemoteFiles}. */
     @Override
     public boolean rename(String from, String to) throws IOException {
-        if (!FTPReply.isPositiveIntermediate(rnfr(from))) {
-            throw new IOException("Cannot rename " + from + " on " + target.address() + ": " + getReplyString().trim());
-        }
-        if (FTPReply.isPositiveCompletion(rnto(to))) {
-            return true;
-        }
-        String refusal = getReplyString().trim();
-        if (refusesRenameOverExisting(getReplyCode(), refusal) && exists(to) && deleteFile(to)
-                && FTPReply.isPositiveIntermediate(rnfr(from)) && FTPReply.isPositiveCompletion(rnto(to))) {
-            LOG.debug("{} refused to rename over {} ({}); replaced it by delete and rename", target.address(), to,
-                    refusal);
-            return true;
-        }
-        throw new IOException("Cannot rename " + from + " to " + to + " on " + target.address() + ": " + refusal);
-    }
-
-    /** Whether the refusal means "the name is taken" rather than anything else: only then may the old file go. */
-    private boolean refusesRenameOverExisting(int code, String refusal) throws IOException {
-        if (!FTPReply.isNegativePermanent(code)) {
-            return false;
-        }
-        // IIS: "550 Cannot create a file when that file already exists."; others: "553 File exists"
-        String text = refusal.toLowerCase(Locale.ROOT);
-        if (text.contains("already exists") || text.contains("file exists")) {
-            return true;
-        }
-        if (code != FTPReply.FILE_NAME_NOT_ALLOWED) {
-            return false;
-        }
-        if (apacheFtpServer == null) {
-            // Apache FtpServer answers a rename over an existing file with the same 553 as any other refused rename
-            apacheFtpServer = FTPReply.isPositiveCompletion(syst()) && getReplyString().contains("Apache FtpServer");
-        }
-        return apacheFtpServer;
-    }
-
-    private boolean exists(String path) throws IOException {
-        return sendCommand("SIZE", path) == FTPReply.FILE_STATUS;
+        return remoteFiles.rename(from, to);
     }
 
     @Override
@@ -648,33 +605,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             renewBeforeNextTransfer = false;
         }
         return completed;
-    }
-
-    /** The remote SIZE must equal the bytes sent; a mismatch fails the attempt. */
-    private void verifySize(String remote, long sent) throws IOException {
-        int code = sendCommand("SIZE", remote);
-        if (code == FTPReply.FILE_STATUS) {
-            String text = getReplyString().trim();
-            long size;
-            try {
-                size = Long.parseLong(text.substring(4).trim());
-            } catch (RuntimeException e) {
-                throw new IOException("Cannot read the size of " + remote + " from the server's reply '" + text + "'");
-            }
-            if (size != sent) {
-                throw new IOException(
-                        "Remote size of " + remote + " is " + size + " bytes but " + sent + " bytes were sent");
-            }
-        } else if (code == FTPReply.UNRECOGNIZED_COMMAND || code == FTPReply.COMMAND_NOT_IMPLEMENTED
-                || code == FTPReply.COMMAND_NOT_IMPLEMENTED_FOR_PARAMETER) {
-            if (!sizeUnsupportedLogged) {
-                sizeUnsupportedLogged = true;
-                LOG.warn("{} does not support SIZE ({}): uploads to it are not size-checked", target.address(),
-                        getReplyString().trim());
-            }
-        } else {
-            throw new IOException("Cannot check the size of " + remote + ": " + getReplyString().trim());
-        }
     }
 
     /**

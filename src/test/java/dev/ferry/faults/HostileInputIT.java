@@ -36,6 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * smuggle FTP commands, look-alikes of delivered files, files changed during their upload, a record that cannot be
  * written, a server refusing renames, unreachable passive ports, FIFOs, two routes sending one name, a server that
  * trickles its replies, names the JVM cannot decode. Prints its figures.
+ * <p>
+ * Over 300 lines: one case per defect of the review that found them, each with the vsftpd set-up it needs; they share
+ * one server start and one set of helpers, which a split would copy.
  */
 class HostileInputIT {
 
