@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@code login}, {@code sendCommand}, {@code getReply}, {@code _openDataConnection_}, {@code _storeFile},
  * {@code rename}) and the connection state they share (control session, TLS 1.3 tickets, the reply lock). What needs
  * none of that state lives in small classes: {@link Tls} (contexts, bounded handshakes, advice), {@link
- * PassivePolicy}, {@link UploadWatch}, {@link ReuseRefusal}, {@link RemoteFiles}, {@link Deadline} (on the target's {@link NetworkTimer}),
+ * PassivePolicy}, {@link UploadWatch}, {@link ReuseRefusal}, {@link RemoteFiles}, {@link TicketRenewal}, {@link Deadline} (on the target's {@link NetworkTimer}),
  * {@link SessionKeySocket}.
  */
 public class FtpsClient extends FTPSClient implements AutoCloseable {
@@ -59,9 +59,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private final String[] protocols;
     private SSLContext sslContext;
     private SSLSession controlSession;
-    private int ticketsAtLastTransfer = -1;
-    private boolean renewBeforeNextTransfer;
-    private boolean renewalLogged;
+    private final TicketRenewal renewal = new TicketRenewal();
     private volatile TransferReport lastTransfer;
     private volatile UploadWatch upload;
     private volatile Socket dataPlain;
@@ -165,8 +163,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         controlSession = null;
         controlPlain = null;
         replyTimedOut = null;
-        ticketsAtLastTransfer = -1;
-        renewBeforeNextTransfer = false;
+        renewal.connected();
         ready = false;
         try {
             super.connect(hostname, port);
@@ -438,7 +435,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         }
         if (isTls13() && !resumedFromControl(data.getSession())) {
             // the server will most likely refuse it; whatever comes next starts on a fresh control connection
-            renewBeforeNextTransfer = true;
+            renewal.notResumed();
         }
         return data;
     }
@@ -449,30 +446,21 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      * connection runs out. When the client's session cache shrank since the previous data connection (a ticket was
      * used and none came back), the control connection is renewed, keeping the working directory, before the next.
      */
+    /** On TLS 1.3, renews the control connection when {@link TicketRenewal} says the tickets ran out. */
     private void renewIfTicketsRanOut() throws IOException {
         if (!isTls13()) {
             return;
         }
-        int tickets = Collections.list(sslContext.getClientSessionContext().getIds()).size();
-        boolean ranOut = ticketsAtLastTransfer >= 0 && tickets < ticketsAtLastTransfer;
-        if (ranOut || renewBeforeNextTransfer) {
-            String reason = renewBeforeNextTransfer
-                    ? "its last data connection could not resume the TLS 1.3 session"
-                    : "it sent no new TLS 1.3 session ticket on the last data connection";
-            if (!renewalLogged) {
-                renewalLogged = true;
-                LOG.info(
-                        "{}: {}, and each ticket resumes one data connection only; renewing the control connection "
-                                + "whenever "
-                                + "tickets run out (once per file with ProFTPD on TLS 1.3)",
-                        target.address(), reason);
-            } else {
-                LOG.debug("{}: renewing the control connection: {}", target.address(), reason);
-            }
+        int tickets = unusedTickets();
+        if (renewal.due(tickets, target.address())) {
             renewControlConnection();
-            tickets = Collections.list(sslContext.getClientSessionContext().getIds()).size();
+            tickets = unusedTickets();
         }
-        ticketsAtLastTransfer = tickets;
+        renewal.transferStarts(tickets);
+    }
+
+    private int unusedTickets() {
+        return Collections.list(sslContext.getClientSessionContext().getIds()).size();
     }
 
     private void renewControlConnection() throws IOException {
@@ -601,8 +589,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     public boolean completePendingCommand() throws IOException {
         boolean completed = super.completePendingCommand();
         if (completed) {
-            // the server took the data connection, resumed or not: nothing to renew on its account
-            renewBeforeNextTransfer = false;
+            renewal.accepted();
         }
         return completed;
     }
