@@ -44,6 +44,7 @@ public class FtpsUploadTemplate extends RouteBuilder {
 
     @Override
     public void configure() {
+        // @formatter:off (the route's structure is in its indentation)
         routeTemplate(TEMPLATE_ID)
                 .templateParameter(SOURCE, null, "Local directory to pick files up from")
                 .templateParameter(TARGET, null, "Name of a target (ferry.targets.<name>)")
@@ -67,20 +68,21 @@ public class FtpsUploadTemplate extends RouteBuilder {
                         + "&readLock=changed&readLockMinAge={{stableFor}}"
                         + "&readLockCheckInterval=100&readLockTimeout=10000"
                         + "&readLockMarkerFile=false&readLockMinLength=0&readLockLoggingLevel=INFO")
-                .routeConfigurationId(FailureHandling.CONFIGURATION_ID)
-                .bean("{{delivery}}", "beforeUpload")
-                .filter(exchangeProperty(Delivery.ALREADY_DELIVERED).isNull())
-                // the route decides about retries: Camel must not reconnect behind its back. The temporary
-                // name (absent when the target uploads directly) is a dot-name in the same directory,
-                // renamed without an existence check (RNTO replaces)
-                .to("ftps:{{host}}:{{port}}/{{remotePath}}?ftpClient=#{{client}}"
-                        + "&passiveMode=true&binary=true&autoCreate=true"
-                        + "&maximumReconnectAttempts=0&throwExceptionOnConnectFailed=true"
-                        + "&connectTimeout={{connectTimeout}}&soTimeout={{dataTimeout}}&timeout={{dataTimeout}}"
-                        + "&tempFileName={{?tempFileName}}&fileExist={{fileExist}}")
-                .bean("{{delivery}}", "uploaded")
-                .end()
-                .bean("{{delivery}}", "archive");
+                    .routeConfigurationId(FailureHandling.CONFIGURATION_ID)
+                    .bean("{{delivery}}", "beforeUpload")
+                    .filter(exchangeProperty(Delivery.ALREADY_DELIVERED).isNull())
+                        // the route decides about retries: Camel must not reconnect behind its back. The temporary
+                        // name (absent when the target uploads directly) is a dot-name in the same directory,
+                        // renamed without an existence check (RNTO replaces)
+                        .to("ftps:{{host}}:{{port}}/{{remotePath}}?ftpClient=#{{client}}"
+                                + "&passiveMode=true&binary=true&autoCreate=true"
+                                + "&maximumReconnectAttempts=0&throwExceptionOnConnectFailed=true"
+                                + "&connectTimeout={{connectTimeout}}&soTimeout={{dataTimeout}}&timeout={{dataTimeout}}"
+                                + "&tempFileName={{?tempFileName}}&fileExist={{fileExist}}")
+                        .bean("{{delivery}}", "uploaded")
+                    .end()
+                    .bean("{{delivery}}", "archive");
+        // @formatter:on
     }
 
     /**
