@@ -51,6 +51,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     /** AWS Transfer Family supports none of these; Ferry never sends them. */
     private static final Set<String> NEVER_SENT = Set.of("APPE", "REST", "SITE", "PORT", "EPRT", "STOU");
     private static final int DRAIN_MILLIS = 5_000;
+    /** A NOOP is sent only when the control connection has been silent for this long. */
+    private static final long NOOP_NOT_BEFORE = 1_000_000_000L;
     private static final int SLICE = 16 * 1024;
 
     private final Target target;
@@ -60,6 +62,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private SSLContext sslContext;
     private SSLSession controlSession;
     private final TicketRenewal renewal = new TicketRenewal();
+    private final WorkingDirectory workingDirectory = new WorkingDirectory();
+    private volatile long lastReplyNanos = System.nanoTime() - NOOP_NOT_BEFORE;
     private volatile TransferReport lastTransfer;
     private volatile UploadWatch upload;
     private volatile Socket dataPlain;
@@ -164,6 +168,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         controlPlain = null;
         replyTimedOut = null;
         renewal.connected();
+        workingDirectory.forget();
         ready = false;
         try {
             super.connect(hostname, port);
@@ -242,6 +247,12 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                 throw new IOException(
                         "Cannot change to the root directory of " + target.address() + ": " + getReplyString().trim());
             }
+            if (!workingDirectory.isKnown()) {
+                String directory = super.printWorkingDirectory();
+                if (directory != null && directory.startsWith("/")) {
+                    workingDirectory.serverIsIn(directory);
+                }
+            }
             return true;
         }
         String reply = getReplyString().trim();
@@ -298,10 +309,49 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         checkArgument(command, args);
         exchange.lock();
         try {
+            if ("NOOP".equals(command) && isConnected() && System.nanoTime() - lastReplyNanos < NOOP_NOT_BEFORE) {
+                // camel-ftp's check before each file: a connection that answered just now is alive
+                return FTPReply.COMMAND_OK;
+            }
+            String directory = workingDirectory.neededBefore(command);
+            if (directory != null) {
+                if (!FTPReply.isPositiveCompletion(super.sendCommand("CWD", directory))) {
+                    workingDirectory.refused();
+                    throw new IOException("Cannot change to " + directory + " on " + target.address() + ": "
+                            + getReplyString().trim());
+                }
+                workingDirectory.serverIsIn(directory);
+            }
             return super.sendCommand(command, args);
         } finally {
             exchange.unlock();
         }
+    }
+
+    /** See {@link WorkingDirectory}: a directory the server accepted before costs no round trip. */
+    @Override
+    public boolean changeWorkingDirectory(String path) throws IOException {
+        if (!workingDirectory.isKnown()) {
+            boolean changed = super.changeWorkingDirectory(path);
+            if (changed && path.startsWith("/")) {
+                workingDirectory.serverIsIn(path);
+            }
+            return changed;
+        }
+        String directory = workingDirectory.resolve(path);
+        if (workingDirectory.moveIfAccepted(directory)) {
+            return true;
+        }
+        boolean changed = FTPReply.isPositiveCompletion(sendCommand("CWD", directory));
+        if (changed) {
+            workingDirectory.serverIsIn(directory);
+        }
+        return changed;
+    }
+
+    @Override
+    public String printWorkingDirectory() throws IOException {
+        return workingDirectory.isKnown() ? workingDirectory.current() : super.printWorkingDirectory();
     }
 
     private void checkArgument(String command, String args) throws UnsafeArgumentException {
@@ -325,7 +375,11 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         exchange.lock();
         try (Deadline deadline = Deadline.after(timer, target.dataTimeout(), socket)) {
             try {
-                return super.getReply();
+                int code = super.getReply();
+                if (code < 400) {
+                    lastReplyNanos = System.nanoTime();
+                }
+                return code;
             } catch (IOException e) {
                 if (deadline.expired()) {
                     replyTimedOut = new TargetUnavailableException(

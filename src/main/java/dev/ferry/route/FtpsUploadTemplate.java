@@ -71,11 +71,12 @@ public class FtpsUploadTemplate extends RouteBuilder {
                     .routeConfigurationId(FailureHandling.CONFIGURATION_ID)
                     .bean("{{delivery}}", "beforeUpload")
                     .filter(exchangeProperty(Delivery.ALREADY_DELIVERED).isNull())
-                        // the route decides about retries: Camel must not reconnect behind its back. The temporary
-                        // name (absent when the target uploads directly) is a dot-name in the same directory,
-                        // renamed without an existence check (RNTO replaces)
+                        // the route decides about retries: Camel must not reconnect behind its back. Paths go whole
+                        // in each command (stepwise=false), not by a CWD per level. The temporary name (absent when
+                        // the target uploads directly) is a dot-name in the same directory, renamed without an
+                        // existence check (RNTO replaces)
                         .to("ftps:{{host}}:{{port}}/{{remotePath}}?ftpClient=#{{client}}"
-                                + "&passiveMode=true&binary=true&autoCreate=true"
+                                + "&passiveMode=true&binary=true&autoCreate=true&stepwise=false"
                                 + "&maximumReconnectAttempts=0&throwExceptionOnConnectFailed=true"
                                 + "&connectTimeout={{connectTimeout}}&soTimeout={{dataTimeout}}&timeout={{dataTimeout}}"
                                 + "&tempFileName={{?tempFileName}}&fileExist={{fileExist}}")

@@ -96,7 +96,7 @@ class CutsAndStallsIT {
         plan.arm(Fault.CUT, 2L * 1024 * 1024);
         try (FerryProcess ferry = FerryProcess.start(config)) {
             Files.copy(file, outbox.resolve("cut.bin"));
-            double seconds = detectedAfter(ferry, "Upload of .cut.bin.upload.ferry-part");
+            double seconds = detectedAfter(ferry, "/.cut.bin.upload.ferry-part to ");
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(archive().resolve("cut.bin")));
             int lost = TestFiles.sameBytes(file, remote.resolve("cut.bin")) ? 0 : 1;
             System.out.printf("CUTS AND STALLS SUITE (cut): detected after %.1f s, completed uploads %d, lost %d%n",
