@@ -37,12 +37,13 @@ import org.slf4j.LoggerFactory;
  * the one place every command and reply passes, so the checks that must hold for all of them live here: no argument
  * with a line break, an overall deadline per reply, replies read only by the thread that sent the command.
  * <p>
- * Over 300 lines for a reason: what is left here are the Commons Net hooks ({@code connect}, {@code sslNegotiation},
- * {@code login}, {@code sendCommand}, {@code getReply}, {@code _openDataConnection_}, {@code _storeFile},
- * {@code rename}) and the connection state they share (control session, TLS 1.3 tickets, the reply lock). What needs
- * none of that state lives in small classes: {@link Tls} (contexts, bounded handshakes, advice), {@link
- * PassivePolicy}, {@link UploadWatch}, {@link ReuseRefusal}, {@link RemoteFiles}, {@link TicketRenewal}, {@link Deadline} (on the target's {@link NetworkTimer}),
- * {@link SessionKeySocket}.
+ * One concern, one control connection as the Commons Net hooks see it, hence over 400 lines: what is left here are
+ * the overrides ({@code connect}, {@code sslNegotiation}, {@code login}, {@code sendCommand}, {@code getReply},
+ * {@code changeWorkingDirectory}, {@code _openDataConnection_}, {@code _storeFile}, {@code rename}) and the state they
+ * share (control session, reply lock, working directory, tickets). What needs none of that state lives in small
+ * classes: {@link Tls} (contexts, bounded handshakes, advice), {@link PassivePolicy}, {@link UploadWatch},
+ * {@link ReuseRefusal}, {@link RemoteFiles}, {@link TicketRenewal}, {@link WorkingDirectory}, {@link Deadline} (on
+ * the target's {@link NetworkTimer}), {@link SessionKeySocket}.
  */
 public class FtpsClient extends FTPSClient implements AutoCloseable {
 
@@ -87,6 +88,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private final ReentrantLock exchange = new ReentrantLock();
 
     /**
+     * A client on its own (tests, tools): its timer's daemon thread lasts as long as the JVM.
+     *
      * @param fromRoot whether remote paths start at the server's root: Camel treats every remote directory as
      *                 relative to the login directory, so for an absolute one the client changes to "/" after login
      */

@@ -47,7 +47,7 @@ public final class TestTargets {
         return Target.of("test", new Config(port, username, password, trustStore, versions, passive));
     }
 
-    /** A target's configuration as a record (a named class: Quarkus refuses constraint annotations on anonymous ones). */
+    /** A target's configuration as a record: Quarkus refuses constraint annotations on anonymous classes. */
     private record Config(int port, String username, String secret, Path store, List<String> tlsVersions,
             PassiveAddress passiveAddress) implements TargetConfig {
 
