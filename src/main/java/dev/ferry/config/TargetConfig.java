@@ -82,6 +82,18 @@ public interface TargetConfig {
     @WithDefault("256K")
     MemorySize bufferSize();
 
+    /**
+     * How many connections Ferry may hold to this server at once, each with its own control connection and TLS
+     * session, each uploading one file at a time. The target's routes share them: a route holds at most
+     * {@code max-connections} of them, or one less when other routes ship to the same target, so a busy route never
+     * takes the last one; a route that needs one closes an idle one of another route. {@code 1} sends the files of a
+     * route one after the other, oldest first; with more, files are sent side by side and may arrive in any order.
+     */
+    @WithDefault("4")
+    @Min(value = 1, message = "must be 1 or more")
+    @Max(value = 256, message = "must be 256 or less")
+    int maxConnections();
+
     enum PassiveAddress {
         AUTO, CONTROL, REPLY
     }

@@ -181,6 +181,11 @@ public final class Target {
         return config.uploadMode();
     }
 
+    /** How many connections the target's routes may hold at once ({@code max-connections}). */
+    public int maxConnections() {
+        return config.maxConnections();
+    }
+
     public int bufferSize() {
         return (int) config.bufferSize().asLongValue();
     }

@@ -2,6 +2,7 @@ package dev.ferry.ftps;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,8 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One target's connections, and whether the target may be used. It makes the FTPS client of each route's producer
- * (one control connection each, logged in and made ready in {@link FtpsClient#login}), and pauses the whole target
+ * One target's connections, and whether the target may be used. It holds at most {@code max-connections}
+ * connections at once, each one {@link FtpsClient} (its own control connection and TLS context, logged in and made
+ * ready in {@link FtpsClient#login}) belonging to one route while it exists: a route holds at most all of them, or
+ * one less when other routes ship to the target, so a busy route never takes the last; a route that needs one and
+ * finds none free closes an idle one of another route, or waits for one. It pauses the whole target
  * when it cannot be used (connection refused, TLS handshake failed, login refused), with a pause that doubles on each
  * further failure: every client checks the pause before it connects, so a retry or a batch already picked up does
  * not connect file after file, and a wrong password costs a few logins an hour, not one per file. The health check
@@ -26,6 +30,10 @@ public final class TargetConnections implements AutoCloseable {
     private final FerryConfig.Backoff backoff;
     private final List<FtpsClient> clients = new CopyOnWriteArrayList<>();
     private final NetworkTimer timer;
+    /** Guards the connections' bookkeeping below and in each {@link RouteConnections}. */
+    private final Object pool = new Object();
+    private final List<RouteConnections> routes = new ArrayList<>();
+    private int held;
     private int failures;
     private Instant closedUntil = Instant.MIN;
     private String problem;
@@ -40,11 +48,105 @@ public final class TargetConnections implements AutoCloseable {
         return target;
     }
 
-    /**
-     * A client for one producer. {@code fromRoot}: the remote directory is absolute, so after login the client
-     * changes to {@code /} (camel-ftp takes every path relative to where the login leaves it).
-     */
-    public FtpsClient newClient(boolean fromRoot) {
+    /** A route's share of this target's connections; {@code fromRoot} as {@link FtpsClient} takes it. */
+    public RouteConnections forRoute(String route, boolean fromRoot) {
+        RouteConnections share = new RouteConnections(this, route, fromRoot);
+        synchronized (pool) {
+            routes.add(share);
+        }
+        return share;
+    }
+
+    /** How many connections one route may hold: all, or one less when other routes ship to this target. */
+    private int limitPerRoute() {
+        int max = target.maxConnections();
+        return routes.size() > 1 ? Math.max(1, max - 1) : max;
+    }
+
+    Connection acquire(RouteConnections route) throws InterruptedException {
+        Connection evicted = null;
+        synchronized (pool) {
+            while (true) {
+                if (route.closed) {
+                    throw new IllegalStateException("route " + route.route() + " has stopped");
+                }
+                if (!route.idle.isEmpty()) {
+                    return route.idle.pop();
+                }
+                if (route.held < limitPerRoute()) {
+                    if (held < target.maxConnections()) {
+                        held++;
+                        break;
+                    }
+                    RouteConnections other = routes.stream().filter(r -> r != route && !r.idle.isEmpty())
+                            .findFirst().orElse(null);
+                    if (other != null) {
+                        evicted = other.idle.removeLast();
+                        other.held--;
+                        break;
+                    }
+                }
+                pool.wait(1000);
+            }
+            route.held++;
+        }
+        if (evicted != null) {
+            discard(evicted);
+        }
+        try {
+            return route.newConnection();
+        } catch (RuntimeException e) {
+            synchronized (pool) {
+                route.held--;
+                held--;
+                pool.notifyAll();
+            }
+            throw e;
+        }
+    }
+
+    void release(RouteConnections route, Connection connection) {
+        synchronized (pool) {
+            if (!route.closed) {
+                route.idle.push(connection);
+                pool.notifyAll();
+                return;
+            }
+            route.held--;
+            held--;
+            pool.notifyAll();
+        }
+        discard(connection);
+    }
+
+    void close(RouteConnections route) {
+        List<Connection> idle;
+        synchronized (pool) {
+            route.closed = true;
+            idle = new ArrayList<>(route.idle);
+            route.idle.clear();
+            route.held -= idle.size();
+            held -= idle.size();
+            routes.remove(route);
+            pool.notifyAll();
+        }
+        idle.forEach(this::discard);
+    }
+
+    /** Connections held by the target's routes, idle or in use. */
+    public int held() {
+        synchronized (pool) {
+            return held;
+        }
+    }
+
+    private void discard(Connection connection) {
+        clients.remove(connection.client());
+        connection.close();
+    }
+
+    /** A client, not yet connected; {@code fromRoot} as {@link FtpsClient} takes it. */
+    FtpsClient newClient(boolean fromRoot) {
         FtpsClient client = new FtpsClient(target, fromRoot, timer);
         client.onLogin(this::succeeded);
         client.connectGuard(this::checkOpen);

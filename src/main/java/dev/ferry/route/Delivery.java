@@ -14,12 +14,13 @@ import java.util.List;
 import java.util.Set;
 
 import dev.ferry.ftps.Causes;
-import dev.ferry.ftps.FtpsClient;
 import dev.ferry.ftps.Names;
+import dev.ferry.ftps.RouteConnections;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetConnections;
 import dev.ferry.ftps.TargetUnavailableException;
 import dev.ferry.ftps.TransferReport;
+import dev.ferry.upload.FerryFtpsEndpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
 import org.slf4j.Logger;
@@ -47,7 +48,7 @@ public class Delivery {
 
     private final Target target;
     private final TargetConnections connections;
-    private final FtpsClient client;
+    private final RouteConnections routeConnections;
     private final DeliveryRecord delivered;
     private final Path archiveDir;
     private final Path failedDir;
@@ -56,12 +57,11 @@ public class Delivery {
     private final Pickup pickup;
     private volatile String routeId = "?";
 
-    Delivery(Target target, TargetConnections connections, FtpsClient client, DeliveryRecord delivered,
-            RouteParameters route,
-            Duration localFailureDelay) {
+    Delivery(Target target, TargetConnections connections, RouteConnections routeConnections, DeliveryRecord delivered,
+            RouteParameters route, Duration localFailureDelay) {
         this.target = target;
         this.connections = connections;
-        this.client = client;
+        this.routeConnections = routeConnections;
         this.delivered = delivered;
         this.archiveDir = route.archive();
         this.failedDir = route.failed();
@@ -71,8 +71,9 @@ public class Delivery {
         this.localFailureDelay = localFailureDelay;
     }
 
-    public FtpsClient client() {
-        return client;
+    /** The route's share of its target's connections (the template's {@code connections} bean). */
+    RouteConnections connections() {
+        return routeConnections;
     }
 
     /** Which files Camel hands over (the template's {@code pickup} bean). */
@@ -107,7 +108,7 @@ public class Delivery {
 
     public void uploaded(Exchange exchange) {
         connections.succeeded();
-        TransferReport report = client.lastTransfer();
+        TransferReport report = exchange.getProperty(FerryFtpsEndpoint.TRANSFER, TransferReport.class);
         FileState sent = exchange.getIn().getBody(LocalFile.class).sent();
         String key = key(exchange, sent);
         exchange.setProperty(RECORD_KEY, key);

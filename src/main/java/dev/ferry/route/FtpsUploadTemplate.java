@@ -2,12 +2,15 @@ package dev.ferry.route;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.ferry.config.TargetConfig.UploadMode;
 import dev.ferry.ftps.FtpsClient;
+import dev.ferry.ftps.RouteConnections;
 import dev.ferry.ftps.Target;
+import dev.ferry.upload.FerryFtpsComponent;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.GenericFileFilter;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
@@ -25,11 +28,12 @@ import static dev.ferry.route.RouteParameters.TARGET;
  * The one route template every file in {@code routes/} instantiates, and the one place to read what a route does:
  * poll {@code source}, let {@link Delivery} pick regular files up and skip what was delivered before a crash, upload
  * over FTPS with Ferry's {@link FtpsClient} into {@code remoteDir} under a temporary name, then rename it, record the
- * delivery and archive the file. {@link FailureHandling} decides what a failure means.
+ * delivery and archive the file. Files are uploaded side by side, each on one of the target's connections
+ * ({@link RouteConnections}). {@link FailureHandling} decides what a failure means.
  * <p>
  * A route file sets the parameters of {@link RouteParameters}; {@link RouteFileLoader} checks them, and fills in
  * what comes from the target ({@link #fromTarget}): its address, its timeouts and its upload mode. The route's own
- * objects (its gate, pickup filter, client and delivery) are template beans, local to the route.
+ * objects (its gate, pickup filter, upload threads, connections and delivery) are template beans, local to the route.
  */
 @ApplicationScoped
 public class FtpsUploadTemplate extends RouteBuilder {
@@ -58,7 +62,8 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 .templateBean("delivery", Delivery.class, routes::delivery)
                 .templateBean("gate", PollingConsumerPollStrategy.class, routes::gate)
                 .templateBean("pickup", GenericFileFilter.class, rtc -> routes.delivery(rtc).pickup())
-                .templateBean("client", FtpsClient.class, rtc -> routes.delivery(rtc).client())
+                .templateBean("workers", ExecutorService.class, routes::workers)
+                .templateBean("connections", RouteConnections.class, rtc -> routes.delivery(rtc).connections())
                 // Ferry moves each file itself (to the archive or the failed directory): Camel neither moves nor
                 // remembers it. The pickup filter takes regular files that match include and have been unchanged
                 // for stableFor (in ms, as the loader writes it); Camel's read lock checks that again just before
@@ -69,13 +74,17 @@ public class FtpsUploadTemplate extends RouteBuilder {
                         + "&readLockCheckInterval=100&readLockTimeout=10000"
                         + "&readLockMarkerFile=false&readLockMinLength=0&readLockLoggingLevel=INFO")
                     .routeConfigurationId(FailureHandling.CONFIGURATION_ID)
+                    // the poll hands each file to one of the route's upload threads, one per connection the target
+                    // has, and waits while as many are queued: one connection keeps the files in order
+                    .threads().executorService("{{workers}}")
                     .bean("{{delivery}}", "beforeUpload")
                     .filter(exchangeProperty(Delivery.ALREADY_DELIVERED).isNull())
-                        // the route decides about retries: Camel must not reconnect behind its back. Paths go whole
+                        // camel-ftp's ftps producer on one of the route's connections at a time (FerryFtpsComponent).
+                        // The route decides about retries: Camel must not reconnect behind its back. Paths go whole
                         // in each command (stepwise=false), not by a CWD per level. The temporary name (absent when
                         // the target uploads directly) is a dot-name in the same directory, renamed without an
                         // existence check (RNTO replaces)
-                        .to("ftps:{{host}}:{{port}}/{{remotePath}}?ftpClient=#{{client}}"
+                        .to(FerryFtpsComponent.SCHEME + ":{{host}}:{{port}}/{{remotePath}}?connections=#{{connections}}"
                                 + "&passiveMode=true&binary=true&autoCreate=true&stepwise=false"
                                 + "&maximumReconnectAttempts=0&throwExceptionOnConnectFailed=true"
                                 + "&connectTimeout={{connectTimeout}}&soTimeout={{dataTimeout}}&timeout={{dataTimeout}}"

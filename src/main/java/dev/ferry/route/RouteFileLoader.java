@@ -18,13 +18,13 @@ import jakarta.enterprise.event.Observes;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.ftps.Causes;
-import dev.ferry.ftps.FtpsClient;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.Targets;
+import dev.ferry.upload.FerryFtpsComponent;
+import dev.ferry.upload.FerryFtpsEndpoint;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
-import org.apache.camel.component.file.remote.FtpsEndpoint;
 import org.apache.camel.component.file.remote.RemoteFileEndpoint;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
@@ -79,6 +79,9 @@ public class RouteFileLoader {
 
         Encoding.warnIfNotUtf8();
         context.getTypeConverterRegistry().addTypeConverter(InputStream.class, LocalFile.class, LocalFile.CONVERTER);
+        if (context.hasComponent(FerryFtpsComponent.SCHEME) == null) {
+            context.addComponent(FerryFtpsComponent.SCHEME, new FerryFtpsComponent());
+        }
         context.getCamelContextExtension().registerEndpointCallback(RouteFileLoader::onlyFerrysClient);
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         SourceChecks checks = new SourceChecks();
@@ -144,7 +147,7 @@ public class RouteFileLoader {
      */
     private static Endpoint onlyFerrysClient(String uri, Endpoint endpoint) {
         if (endpoint instanceof RemoteFileEndpoint<?>
-                && !(endpoint instanceof FtpsEndpoint ftps && ftps.getFtpClient() instanceof FtpsClient)) {
+                && !(endpoint instanceof FerryFtpsEndpoint)) {
             throw new IllegalStateException(
                     "Refusing the endpoint " + URISupport.sanitizeUri(uri) + ": Ferry connects to servers with its"
                             + " own FTPS client only");

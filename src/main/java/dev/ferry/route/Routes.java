@@ -4,14 +4,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.ferry.config.FerryConfig;
-import dev.ferry.ftps.FtpsClient;
+import dev.ferry.ftps.RouteConnections;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetConnections;
+import dev.ferry.upload.Workers;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import org.apache.camel.Exchange;
 import org.apache.camel.RouteTemplateContext;
@@ -30,6 +32,7 @@ public class Routes {
     private final Map<Path, DeliveryRecord> records = new ConcurrentHashMap<>();
     private final Map<Path, Delivery> bySource = new ConcurrentHashMap<>();
     private final Map<String, Delivery> byRouteId = new ConcurrentHashMap<>();
+    private final Map<Path, ExecutorService> workers = new ConcurrentHashMap<>();
 
     public Routes(FerryConfig config) {
         this.config = config;
@@ -40,10 +43,12 @@ public class Routes {
         TargetConnections connections = targets.computeIfAbsent(target.name(),
                 name -> new TargetConnections(target, config.backoff()));
         gates.computeIfAbsent(target.name(), name -> new TargetGate(connections));
-        FtpsClient client = connections.newClient(route.remoteDir().absolute());
-        Delivery delivery = new Delivery(target, connections, client, record(where, route.source()), route,
+        RouteConnections share = connections.forRoute(where, route.remoteDir().absolute());
+        Delivery delivery = new Delivery(target, connections, share, record(where, route.source()), route,
                 config.retry().localFailureDelay());
         bySource.put(route.source(), delivery);
+        String file = Path.of(where).getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        workers.put(route.source(), Workers.start("ferry-" + file, target.maxConnections()));
         return delivery;
     }
 
@@ -56,14 +61,17 @@ public class Routes {
 
     /** The delivery of the route a template bean is made for, found by the route's source. */
     Delivery delivery(RouteTemplateContext route) {
-        String source = route.getCamelContext()
-                .resolvePropertyPlaceholders(String.valueOf(route.getProperty(RouteParameters.SOURCE)).trim());
-        Delivery delivery = bySource.get(RouteParameters.sourceOf(source));
+        Delivery delivery = bySource.get(sourceOf(route));
         if (delivery == null) {
             throw new IllegalStateException(
-                    "No delivery for the source " + source + ": the route was not made from its route file");
+                    "No delivery for the source " + sourceOf(route) + ": the route was not made from its route file");
         }
         return delivery;
+    }
+
+    private static Path sourceOf(RouteTemplateContext route) {
+        return RouteParameters.sourceOf(route.getCamelContext()
+                .resolvePropertyPlaceholders(String.valueOf(route.getProperty(RouteParameters.SOURCE)).trim()));
     }
 
     /** The delivery of the route the exchange came from, for the failure handling. */
@@ -76,6 +84,15 @@ public class Routes {
         return delivery;
     }
 
+    /**
+     * The threads a template bean's route uploads on: as many as the target has connections (those beyond the
+     * route's share wait for one).
+     */
+    ExecutorService workers(RouteTemplateContext route) {
+        delivery(route);
+        return workers.get(sourceOf(route));
+    }
+
     /** The poll strategy of the target a template bean's route ships to. */
     TargetGate gate(RouteTemplateContext route) {
         return gates.get(delivery(route).target().name());
@@ -84,6 +101,7 @@ public class Routes {
     /** Stops the targets' timers once the application, Camel's graceful stop included, is done with them. */
     @PreDestroy
     void close() {
+        workers.values().forEach(ExecutorService::shutdownNow);
         targets.values().forEach(TargetConnections::close);
     }
 

@@ -1,19 +1,24 @@
 package dev.ferry.demo;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.DefaultFtplet;
 import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.ftplet.FtpReply;
 import org.apache.ftpserver.ftplet.FtpRequest;
 import org.apache.ftpserver.ftplet.FtpSession;
 import org.apache.ftpserver.ftplet.FtpletResult;
 
 /**
  * Server behaviour the tests switch on: directories where writes are refused the way vsftpd refuses them, no EPSV
- * (so clients must use PASV), no PROT P; and a record of every command a client sent.
+ * (so clients must use PASV), no PROT P; and a record of every command a client sent and of how many uploads ran
+ * at once.
  */
 final class CommandRules extends DefaultFtplet {
 
@@ -23,6 +28,9 @@ final class CommandRules extends DefaultFtplet {
     private volatile List<String> readOnly = List.of();
     private volatile boolean refuseEpsv;
     private volatile boolean refuseProtP;
+    private final AtomicInteger storing = new AtomicInteger();
+    private final AtomicInteger mostStoring = new AtomicInteger();
+    private final List<String> stored = Collections.synchronizedList(new ArrayList<>());
 
     void readOnly(List<String> directories) {
         this.readOnly = directories;
@@ -40,10 +48,34 @@ final class CommandRules extends DefaultFtplet {
         return Set.copyOf(seen);
     }
 
+    /** The most uploads (STOR) the server ran at the same time. */
+    int mostConcurrentStores() {
+        return mostStoring.get();
+    }
+
+    /** The arguments of every STOR, in the order the server received them. */
+    List<String> storeOrder() {
+        synchronized (stored) {
+            return List.copyOf(stored);
+        }
+    }
+
+    @Override
+    public FtpletResult afterCommand(FtpSession session, FtpRequest request, FtpReply reply) {
+        if (request.getCommand().equalsIgnoreCase("STOR")) {
+            storing.decrementAndGet();
+        }
+        return FtpletResult.DEFAULT;
+    }
+
     @Override
     public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException {
         String command = request.getCommand().toUpperCase();
         seen.add(command);
+        if (command.equals("STOR")) {
+            mostStoring.accumulateAndGet(storing.incrementAndGet(), Math::max);
+            stored.add(request.getArgument());
+        }
         if (refuseEpsv && command.equals("EPSV")) {
             session.write(new DefaultFtpReply(502, "EPSV not implemented."));
             return FtpletResult.SKIP;

@@ -60,6 +60,16 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
     }
 
     /** Every command name clients have sent so far. */
+    /** The most uploads the server ran at the same time. */
+    public int mostConcurrentStores() {
+        return rules.mostConcurrentStores();
+    }
+
+    /** The arguments of every STOR, in the order the server received them. */
+    public List<String> storeOrder() {
+        return rules.storeOrder();
+    }
+
     public Set<String> commandsSeen() {
         return rules.seen();
     }

@@ -1,6 +1,11 @@
 package dev.ferry.ftps;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.testing.TestTargets;
@@ -11,10 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The pause of a target that cannot be used: how long, what it says, and what ends it. */
+/**
+ * The pause of a target that cannot be used (how long, what it says, and what ends it), and how its
+ * {@code max-connections} (4 here) are shared by its routes.
+ */
 class TargetConnectionsTest {
 
     private static final FerryConfig.Backoff BACKOFF = new FerryConfig.Backoff() {
@@ -86,5 +95,80 @@ class TargetConnectionsTest {
         gate.failed(new TargetPausedException("target test is paused"));
         assertEquals(problem, gate.problem(), "the reason stays the server's, not the pause's own");
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(gate::isOpen);
+    }
+
+    @Test
+    void aRouteAloneMayHoldEveryConnectionAndAFifthUploadWaitsForOne() throws Exception {
+        RouteConnections route = gate.forRoute("a.yaml", false);
+        List<Connection> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(route.acquire());
+        }
+        assertEquals(4, gate.held());
+        CompletableFuture<Connection> fifth = acquireLater(route);
+        assertThrows(TimeoutException.class, () -> fifth.get(300, TimeUnit.MILLISECONDS), "a fifth connection");
+        route.release(held.get(2));
+        assertSame(held.get(2), fifth.get(5, TimeUnit.SECONDS), "the released connection is used again");
+        assertEquals(4, gate.held());
+    }
+
+    @Test
+    void withTwoRoutesEachLeavesTheOtherAConnection() throws Exception {
+        RouteConnections busy = gate.forRoute("a.yaml", false);
+        RouteConnections other = gate.forRoute("b.yaml", true);
+        List<Connection> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(busy.acquire());
+        }
+        CompletableFuture<Connection> fourth = acquireLater(busy);
+        assertThrows(TimeoutException.class, () -> fourth.get(300, TimeUnit.MILLISECONDS),
+                "a route may hold one connection less than the target has");
+        other.acquire();
+        assertEquals(4, gate.held());
+        busy.release(held.get(0));
+        assertSame(held.get(0), fourth.get(5, TimeUnit.SECONDS), "the busy route waits for one of its own");
+        assertEquals(4, gate.held());
+    }
+
+    @Test
+    void aRouteThatNeedsAConnectionClosesAnIdleOneOfAnotherRoute() throws Exception {
+        RouteConnections first = gate.forRoute("a.yaml", false);
+        RouteConnections second = gate.forRoute("b.yaml", false);
+        List<Connection> idle = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            idle.add(first.acquire());
+        }
+        Connection one = second.acquire();
+        idle.forEach(first::release);
+        assertEquals(4, gate.held());
+        // the second route takes two more: two of the first route's idle connections make room
+        second.acquire();
+        second.acquire();
+        assertEquals(4, gate.held(), "never more than max-connections");
+        second.release(one);
+        assertSame(one, second.acquire(), "a route's own idle connection comes first");
+    }
+
+    @Test
+    void aStoppedRouteClosesItsConnectionsAndTakesNoMore() throws Exception {
+        RouteConnections route = gate.forRoute("a.yaml", false);
+        Connection inUse = route.acquire();
+        route.release(route.acquire());
+        assertEquals(2, gate.held());
+        route.close();
+        assertEquals(1, gate.held(), "the idle one is closed at once");
+        route.release(inUse);
+        assertEquals(0, gate.held(), "the one in use is closed when its upload ends");
+        assertThrows(IllegalStateException.class, route::acquire);
+    }
+
+    private static CompletableFuture<Connection> acquireLater(RouteConnections route) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return route.acquire();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }

@@ -87,6 +87,9 @@ class DeliveryTest {
         assertEquals(50, server.sessions().stores() - storesBefore, "uploads");
         assertEquals(0, server.sessions().notResumed(), "data connections that did not resume the control session");
         assertTrue(server.sessions().resumed() >= 50, "resumed data connections: " + server.sessions().resumed());
+        // max-connections is 4 by default: the large files let uploads overlap, never more than four
+        int concurrent = server.mostConcurrentStores();
+        assertTrue(concurrent >= 2 && concurrent <= 4, "uploads at the same time: " + concurrent);
         for (String command : List.of("APPE", "REST", "SITE", "PORT", "EPRT")) {
             assertTrue(!server.commandsSeen().contains(command),
                     command + " was sent; AWS Transfer Family does not support it");

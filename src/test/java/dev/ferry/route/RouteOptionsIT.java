@@ -71,6 +71,26 @@ class RouteOptionsIT {
     }
 
     @Test
+    void oneConnectionSendsTheFilesOldestFirst() throws Exception {
+        Path outbox = Files.createDirectories(tmp.resolve("outbox"));
+        config.property("ferry.targets.transfer.max-connections", "1").route("upload", outbox, "transfer", "in");
+        List<String> expected = new java.util.ArrayList<>();
+        java.time.Instant oldest = java.time.Instant.now().minusSeconds(3600);
+        for (int i = 0; i < 20; i++) {
+            // names that do not sort like their age: the order must come from the modification times
+            String name = "f" + ((i * 7) % 20) + ".txt";
+            Path file = TestFiles.random(outbox.resolve(name), 100, i);
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(oldest.plusSeconds(i)));
+            expected.add("." + name + ".upload.ferry-part");
+        }
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            await().atMost(DELIVERY).until(() -> server.storeOrder().size() == 20);
+        }
+        assertEquals(expected, server.storeOrder().stream().map(p -> p.substring(p.lastIndexOf('/') + 1)).toList());
+        assertEquals(1, server.mostConcurrentStores());
+    }
+
+    @Test
     void directModeWritesTheFinalNameOnly() throws Exception {
         Path outbox = Files.createDirectories(tmp.resolve("outbox"));
         config.property("ferry.targets.transfer.upload-mode", "direct").route("upload", outbox, "transfer", "in");

@@ -95,5 +95,10 @@ public final class TestTargets {
         public MemorySize bufferSize() {
             return new MemorySize(BigInteger.valueOf(256 * 1024));
         }
+
+        @Override
+        public int maxConnections() {
+            return 4;
+        }
     }
 }

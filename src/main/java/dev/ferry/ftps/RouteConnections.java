@@ -1,0 +1,52 @@
+package dev.ferry.ftps;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * One route's share of its target's connections ({@link TargetConnections#forRoute}): the ones it holds, idle or in
+ * use. Its state is guarded by the target's lock, which every change goes through.
+ */
+public final class RouteConnections {
+
+    private final TargetConnections target;
+    private final String route;
+    private final boolean fromRoot;
+    /** Connections not in use, most recently used first: that one is taken next, the last is closed first. */
+    final Deque<Connection> idle = new ArrayDeque<>();
+    /** Connections held, idle or in use. */
+    int held;
+    boolean closed;
+
+    RouteConnections(TargetConnections target, String route, boolean fromRoot) {
+        this.target = target;
+        this.route = route;
+        this.fromRoot = fromRoot;
+    }
+
+    public String route() {
+        return route;
+    }
+
+    /**
+     * A connection for one upload, waiting while the route holds as many as it may or the target has none left.
+     * Release it with {@link #release} whatever the upload's outcome.
+     */
+    public Connection acquire() throws InterruptedException {
+        return target.acquire(this);
+    }
+
+    public void release(Connection connection) {
+        target.release(this, connection);
+    }
+
+    /** The route has stopped: its connections are closed, and the target's other routes may have their share. */
+    public void close() {
+        target.close(this);
+    }
+
+    /** A new client for this route, not yet connected: it connects on its first upload. */
+    Connection newConnection() {
+        return new Connection(target.newClient(fromRoot));
+    }
+}
