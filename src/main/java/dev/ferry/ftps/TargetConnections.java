@@ -35,6 +35,10 @@ public final class TargetConnections implements AutoCloseable {
     private final List<RouteConnections> routes = new ArrayList<>();
     private int held;
     private int failures;
+    /** A login has succeeded since the last failure: connections may log in side by side. */
+    private boolean proven;
+    /** One connection is finding out whether the target can be used; the others wait for its outcome. */
+    private boolean probing;
     private Instant closedUntil = Instant.MIN;
     private String problem;
 
@@ -149,7 +153,7 @@ public final class TargetConnections implements AutoCloseable {
     FtpsClient newClient(boolean fromRoot) {
         FtpsClient client = new FtpsClient(target, fromRoot, timer);
         client.onLogin(this::succeeded);
-        client.connectGuard(this::checkOpen);
+        client.connectGuard(this::beforeConnect);
         clients.add(client);
         return client;
     }
@@ -174,12 +178,44 @@ public final class TargetConnections implements AutoCloseable {
         }
     }
 
+    /**
+     * Before each connection: throws while the target is paused. Until a login has succeeded (at start, after a
+     * failure), one connection at a time finds out whether the target can be used, and the others wait for its
+     * outcome: a wrong password costs one refused login, not one per connection, which matters where refused logins
+     * lock an account. A probe that takes longer than a connection and a login can ({@code connect-timeout} plus
+     * twice {@code data-timeout}) no longer holds the others.
+     */
+    public synchronized void beforeConnect() throws TargetUnavailableException {
+        long deadline = System.nanoTime()
+                + target.connectTimeout().plus(target.dataTimeout().multipliedBy(2)).toNanos();
+        while (true) {
+            checkOpen();
+            long left = deadline - System.nanoTime();
+            if (proven || !probing || left <= 0) {
+                break;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                // stopping: not the target's fault, so no pause
+                throw new TargetPausedException("Interrupted while waiting to connect to " + target.address());
+            }
+        }
+        if (!proven) {
+            probing = true;
+        }
+    }
+
     /** The target could not be used: pause it, longer after each further failure. */
     public synchronized void failed(TargetUnavailableException e) {
         if (e instanceof TargetPausedException) {
             return;
         }
         failures++;
+        proven = false;
+        probing = false;
+        notifyAll();
         Duration first = e instanceof LoginRefusedException ? backoff.loginRefusedDelay() : backoff.initialDelay();
         Duration max = e instanceof LoginRefusedException ? backoff.loginRefusedMaxDelay() : backoff.maxDelay();
         Duration pause = first.multipliedBy(1L << Math.min(failures - 1, 20));
@@ -208,5 +244,8 @@ public final class TargetConnections implements AutoCloseable {
         failures = 0;
         problem = null;
         closedUntil = Instant.MIN;
+        proven = true;
+        probing = false;
+        notifyAll();
     }
 }

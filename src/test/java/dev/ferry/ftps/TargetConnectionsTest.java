@@ -171,4 +171,36 @@ class TargetConnectionsTest {
             }
         });
     }
+
+    @Test
+    void untilALoginSucceedsOneConnectionAtATimeFindsOutWhetherTheTargetWorks() throws Exception {
+        gate.beforeConnect();
+        CompletableFuture<Void> second = connectLater();
+        assertThrows(TimeoutException.class, () -> second.get(300, TimeUnit.MILLISECONDS),
+                "a second connection went ahead before the first one's login");
+        gate.succeeded();
+        second.get(5, TimeUnit.SECONDS);
+        // proven: connections no longer wait for each other
+        connectLater().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRefusedLoginStopsTheConnectionsThatWaitedForIt() throws Exception {
+        gate.beforeConnect();
+        CompletableFuture<Void> second = connectLater();
+        assertThrows(TimeoutException.class, () -> second.get(300, TimeUnit.MILLISECONDS));
+        gate.failed(new LoginRefusedException("Login to localhost:21 as 'u' refused: 530"));
+        Exception refused = assertThrows(Exception.class, () -> second.get(5, TimeUnit.SECONDS));
+        assertTrue(refused.getCause() instanceof TargetPausedException, refused.toString());
+    }
+
+    private CompletableFuture<Void> connectLater() {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                gate.beforeConnect();
+            } catch (TargetUnavailableException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
 }

@@ -1,0 +1,41 @@
+package dev.ferry.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The benchmark's small version ({@code bench/run --quick}): every scenario runs against the packaged jar, lftp,
+ * rclone and curl on a local vsftpd requiring session reuse, the bytes on the server are checked after every run,
+ * and the table comes out, so the benchmark keeps working. Its figures are not judged here: speed is shown by the
+ * full run (README, "Performance").
+ */
+class BenchIT {
+
+    @Test
+    void theQuickBenchmarkRunsEveryScenarioAndChecksTheBytes() throws Exception {
+        Path out = Files.createTempFile("bench", ".out");
+        Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "bench/Bench.java", "--quick", "--jar", "target/quarkus-app/quarkus-run.jar")
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertTrue(bench.waitFor(10, TimeUnit.MINUTES), "the quick benchmark took over 10 minutes");
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertEquals(0, bench.exitValue(), output);
+        for (String row : List.of("| S1 ", "| S1-slow ", "| S2 ", "| S3 ", "| S4 ", "| S5 ",
+                "| commands per file")) {
+            assertTrue(output.contains(row), "no row " + row + " in\n" + output);
+        }
+        String s1 = output.lines().filter(l -> l.startsWith("| S1 60 x 4 KiB, 1 connection")).findFirst()
+                .orElseThrow(() -> new AssertionError(output));
+        // Ferry, lftp and rclone each delivered every file byte for byte (a failed check ends the run non-zero)
+        assertTrue(s1.matches("\\| [^|]+\\| \\d+ \\| \\d+ \\| \\d+ \\|.*"), s1);
+    }
+}
