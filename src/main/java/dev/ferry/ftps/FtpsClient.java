@@ -481,7 +481,10 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         data.setUseClientMode(true);
         SSLParameters parameters = data.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        parameters.setProtocols(protocols);
+        // only the control session's version: the data connection resumes that session, and a ClientHello that also
+        // offers TLS 1.3 computes key shares (two elliptic-curve key pairs) for each file, the largest CPU cost of a
+        // small upload on TLS 1.2
+        parameters.setProtocols(controlSession != null ? new String[]{controlSession.getProtocol()} : protocols);
         data.setSSLParameters(parameters);
         try {
             Tls.handshake(data, plain, "data connection", target, timer);
