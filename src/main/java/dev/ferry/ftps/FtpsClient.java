@@ -481,10 +481,11 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         data.setUseClientMode(true);
         SSLParameters parameters = data.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        // only the control session's version: the data connection resumes that session, and a ClientHello that also
-        // offers TLS 1.3 computes key shares (two elliptic-curve key pairs) for each file, the largest CPU cost of a
-        // small upload on TLS 1.2
-        parameters.setProtocols(controlSession != null ? new String[]{controlSession.getProtocol()} : protocols);
+        // a TLS 1.2 session is resumed offering TLS 1.2 alone: a ClientHello that also offers TLS 1.3 computes key
+        // shares (two elliptic-curve key pairs) for each file, the largest CPU cost of a small upload. (A TLS 1.3
+        // data connection keeps the full list: offering TLS 1.3 alone, the JDK does not resume.)
+        boolean tls12 = controlSession != null && "TLSv1.2".equals(controlSession.getProtocol());
+        parameters.setProtocols(tls12 ? new String[]{"TLSv1.2"} : protocols);
         data.setSSLParameters(parameters);
         try {
             Tls.handshake(data, plain, "data connection", target, timer);

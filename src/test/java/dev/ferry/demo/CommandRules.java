@@ -25,6 +25,7 @@ final class CommandRules extends DefaultFtplet {
     private static final Set<String> WRITES = Set.of("STOR", "APPE", "STOU", "MKD", "RNTO", "DELE");
 
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private final List<String> sent = Collections.synchronizedList(new ArrayList<>());
     private volatile List<String> readOnly = List.of();
     private volatile boolean refuseEpsv;
     private volatile boolean refuseProtP;
@@ -53,6 +54,13 @@ final class CommandRules extends DefaultFtplet {
         return mostStoring.get();
     }
 
+    /** Every command the server received, in order (command words only). */
+    List<String> commandLog() {
+        synchronized (sent) {
+            return List.copyOf(sent);
+        }
+    }
+
     /** The arguments of every STOR, in the order the server received them. */
     List<String> storeOrder() {
         synchronized (stored) {
@@ -72,6 +80,7 @@ final class CommandRules extends DefaultFtplet {
     public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException {
         String command = request.getCommand().toUpperCase();
         seen.add(command);
+        sent.add(command);
         if (command.equals("STOR")) {
             mostStoring.accumulateAndGet(storing.incrementAndGet(), Math::max);
             stored.add(request.getArgument());

@@ -65,6 +65,11 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
         return rules.mostConcurrentStores();
     }
 
+    /** Every command the server received, in order (command words only). */
+    public List<String> commandLog() {
+        return rules.commandLog();
+    }
+
     /** The arguments of every STOR, in the order the server received them. */
     public List<String> storeOrder() {
         return rules.storeOrder();

@@ -4,6 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import dev.ferry.demo.Demo;
 import dev.ferry.demo.EmbeddedFtpsServer;
@@ -91,6 +94,38 @@ class RouteOptionsIT {
     }
 
     @Test
+    void aSmallFileCostsFiveCommandsWithATemporaryNameAndThreeWithout() throws Exception {
+        Path temp = Files.createDirectories(tmp.resolve("temp"));
+        Path direct = Files.createDirectories(tmp.resolve("direct"));
+        config.property("ferry.targets.transfer.max-connections", "1").route("temp", temp, "transfer", "/in/a/b")
+                .target("plain", server.port(), "ferry", "secret")
+                .property("ferry.targets.plain.upload-mode", "direct")
+                .property("ferry.targets.plain.max-connections", "1").route("direct", direct, "plain", "out/c");
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            for (Path source : List.of(temp, direct)) {
+                // one file first, so both connections are logged in and their directories exist
+                TestFiles.random(source.resolve("first.txt"), 10, 1);
+                await().atMost(DELIVERY).until(() -> !Files.exists(source.resolve("first.txt")));
+                int before = server.commandLog().size();
+                for (int i = 0; i < 10; i++) {
+                    TestFiles.random(tmp.resolve("staging/f" + i + ".txt"), 100, i);
+                    Files.move(tmp.resolve("staging/f" + i + ".txt"), source.resolve("f" + i + ".txt"));
+                }
+                await().atMost(DELIVERY).until(() -> noFilesIn(source));
+                List<String> commands = server.commandLog().subList(before, server.commandLog().size());
+                // a NOOP checks a connection that has been silent for a second: at most once here
+                assertTrue(commands.stream().filter("NOOP"::equals).count() <= 1, commands.toString());
+                Map<String, Long> counts = commands.stream().filter(c -> !c.equals("NOOP"))
+                        .collect(Collectors.groupingBy(c -> c, TreeMap::new, Collectors.counting()));
+                Map<String, Long> expected = source == temp
+                        ? Map.of("EPSV", 10L, "STOR", 10L, "SIZE", 10L, "RNFR", 10L, "RNTO", 10L)
+                        : Map.of("EPSV", 10L, "STOR", 10L, "SIZE", 10L);
+                assertEquals(new TreeMap<>(expected), counts, source + ": " + commands);
+            }
+        }
+    }
+
+    @Test
     void directModeWritesTheFinalNameOnly() throws Exception {
         Path outbox = Files.createDirectories(tmp.resolve("outbox"));
         config.property("ferry.targets.transfer.upload-mode", "direct").route("upload", outbox, "transfer", "in");
@@ -129,6 +164,12 @@ class RouteOptionsIT {
             TestFiles.assertSameBytes(file, work.resolve("demo/server/incoming/hello.txt"));
             // the demo's server refuses data connections that do not resume the session: the bytes prove it resumed
             assertEquals(0, demo.sessions().notResumed(), "data connections the demo's server refused");
+        }
+    }
+
+    private static boolean noFilesIn(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.noneMatch(Files::isRegularFile);
         }
     }
 }
