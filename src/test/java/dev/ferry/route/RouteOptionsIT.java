@@ -103,9 +103,12 @@ class RouteOptionsIT {
                 .property("ferry.targets.plain.max-connections", "1").route("direct", direct, "plain", "out/c");
         try (FerryProcess ferry = FerryProcess.start(config)) {
             for (Path source : List.of(temp, direct)) {
-                // one file first, so both connections are logged in and their directories exist
-                TestFiles.random(source.resolve("first.txt"), 10, 1);
-                await().atMost(DELIVERY).until(() -> !Files.exists(source.resolve("first.txt")));
+                // two files first: the login, and the remote directory's creation, after which the client walks
+                // into it once more before it knows the directory is there
+                for (String name : List.of("first.txt", "second.txt")) {
+                    TestFiles.random(source.resolve(name), 10, 1);
+                    await().atMost(DELIVERY).until(() -> !Files.exists(source.resolve(name)));
+                }
                 int before = server.commandLog().size();
                 for (int i = 0; i < 10; i++) {
                     TestFiles.random(tmp.resolve("staging/f" + i + ".txt"), 100, i);
