@@ -76,6 +76,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private ConnectGuard connectGuard = () -> {
     };
     private final RemoteFiles remoteFiles;
+    /** The upload buffer ({@code buffer-size}), made once: one upload at a time runs on a client. */
+    private byte[] buffer;
     /** The TCP socket under the control connection's TLS, once negotiated: what a deadline closes. */
     private volatile Socket controlPlain;
     /** Kept: Commons Net's connect resets the closed socket's timeout, which hides the reason behind its own error. */
@@ -588,7 +590,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         upload = progress;
         try (data; progress) {
             OutputStream out = data.getOutputStream();
-            byte[] buffer = new byte[target.bufferSize()];
+            if (buffer == null) {
+                buffer = new byte[target.bufferSize()];
+            }
             for (int n; (n = local.read(buffer)) != -1;) {
                 // written in slices so that progress is seen on slow links too, not once per buffer
                 for (int offset = 0; offset < n; offset += SLICE) {
