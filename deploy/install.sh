@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Installs Ferry from this repository's build (run ./mvnw package -DskipTests first), as root:
+#   deploy/install.sh              install, or upgrade in place (a running service is restarted)
+#   deploy/install.sh --uninstall  remove the program and the unit; configuration and data stay
+# DESTDIR=/some/root installs into that tree instead (no user, no systemctl): what CI checks.
+#
+#   /opt/ferry/bin/ferry                  the launcher (native binary if one was built, else the JVM build)
+#   /opt/ferry/lib/                       quarkus-app/ (the JVM build) or ferry-runner (native)
+#   /etc/ferry/application.properties     example configuration, never overwritten
+#   /etc/ferry/routes/                    example route, never overwritten
+#   /etc/ferry/credentials/               passwords (root only), handed over by systemd (LoadCredential=)
+#   /var/lib/ferry/                       state and the example outbox (user ferry)
+#   /var/log/ferry/                       logs (user ferry)
+#   /etc/systemd/system/ferry.service     the hardened unit, enabled
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DESTDIR=${DESTDIR:-}
+ROOT=${DESTDIR%/}
+USER_NAME=ferry
+
+say() { echo "ferry install: $*"; }
+die() { echo "ferry install: $*" >&2; exit 1; }
+systemd_running() { [ -z "$DESTDIR" ] && [ -d /run/systemd/system ]; }
+
+if [ "${1:-}" = "--uninstall" ]; then
+  if systemd_running; then
+    systemctl disable --now ferry.service 2>/dev/null || true
+  fi
+  rm -rf "$ROOT/opt/ferry"
+  rm -f "$ROOT/etc/systemd/system/ferry.service"
+  rm -rf "$ROOT/etc/systemd/system/ferry.service.d/native.conf"
+  rmdir "$ROOT/etc/systemd/system/ferry.service.d" 2>/dev/null || true
+  if systemd_running; then systemctl daemon-reload; fi
+  say "removed /opt/ferry and the unit; kept /etc/ferry, /var/lib/ferry and /var/log/ferry"
+  exit 0
+fi
+[ -z "${1:-}" ] || die "unknown option $1 (use --uninstall, or nothing)"
+[ "$(id -u)" = 0 ] || [ -n "$DESTDIR" ] || die "run as root (or set DESTDIR to install into a tree)"
+
+runner=$(ls target/*-runner 2>/dev/null | head -1 || true)
+if [ -z "$runner" ] && [ ! -f target/quarkus-app/quarkus-run.jar ]; then
+  die "nothing built: run ./mvnw package -DskipTests (or -Dnative) first"
+fi
+
+if [ -z "$DESTDIR" ] && ! id "$USER_NAME" >/dev/null 2>&1; then
+  useradd --system --home-dir /var/lib/ferry --no-create-home --shell /usr/sbin/nologin "$USER_NAME"
+  say "created the system user $USER_NAME"
+fi
+owner() { # chown to the service user, when installing for real
+  if [ -z "$DESTDIR" ]; then chown "$USER_NAME:$USER_NAME" "$@"; fi
+}
+
+# the program: staged beside the old one, then swapped in, so a running service never sees half of it
+install -d -m 755 "$ROOT/opt/ferry" "$ROOT/opt/ferry/bin"
+stage=$(mktemp -d "$ROOT/opt/ferry/.lib.XXXXXX")
+if [ -n "$runner" ]; then
+  install -m 755 "$runner" "$stage/ferry-runner"
+else
+  cp -a target/quarkus-app "$stage/quarkus-app"
+fi
+chmod 755 "$stage"
+rm -rf "$ROOT/opt/ferry/lib.old"
+[ -d "$ROOT/opt/ferry/lib" ] && mv "$ROOT/opt/ferry/lib" "$ROOT/opt/ferry/lib.old"
+mv "$stage" "$ROOT/opt/ferry/lib"
+rm -rf "$ROOT/opt/ferry/lib.old"
+install -m 755 deploy/ferry "$ROOT/opt/ferry/bin/ferry"
+install -m 644 README.md "$ROOT/opt/ferry/README.md"
+
+# configuration: an operator's files are never touched
+install -d -m 755 "$ROOT/etc/ferry"
+install -d -m 700 "$ROOT/etc/ferry/credentials"
+if [ ! -e "$ROOT/etc/ferry/application.properties" ]; then
+  install -m 644 deploy/etc/application.properties "$ROOT/etc/ferry/application.properties"
+  say "wrote the example /etc/ferry/application.properties: set the target's host and user"
+fi
+if [ ! -e "$ROOT/etc/ferry/routes" ]; then
+  install -d -m 755 "$ROOT/etc/ferry/routes"
+  install -m 644 deploy/etc/routes/outbox.yaml "$ROOT/etc/ferry/routes/outbox.yaml"
+fi
+if [ ! -e "$ROOT/etc/ferry/credentials/transfer" ]; then
+  (umask 077 && printf 'CHANGE-ME\n' > "$ROOT/etc/ferry/credentials/transfer")
+  say "put the password in /etc/ferry/credentials/transfer"
+fi
+
+# state and logs
+install -d -m 750 "$ROOT/var/lib/ferry" "$ROOT/var/log/ferry"
+[ -e "$ROOT/var/lib/ferry/outbox" ] || install -d -m 750 "$ROOT/var/lib/ferry/outbox"
+owner "$ROOT/var/lib/ferry" "$ROOT/var/lib/ferry/outbox" "$ROOT/var/log/ferry"
+
+# the unit, with the native drop-in when the native binary is installed
+install -d -m 755 "$ROOT/etc/systemd/system"
+install -m 644 deploy/ferry.service "$ROOT/etc/systemd/system/ferry.service"
+if [ -n "$runner" ]; then
+  install -d -m 755 "$ROOT/etc/systemd/system/ferry.service.d"
+  install -m 644 deploy/ferry.service.d/native.conf "$ROOT/etc/systemd/system/ferry.service.d/native.conf"
+else
+  rm -f "$ROOT/etc/systemd/system/ferry.service.d/native.conf"
+fi
+if systemd_running; then
+  systemctl daemon-reload
+  systemctl enable ferry.service >/dev/null
+  if systemctl is-active --quiet ferry.service; then
+    systemctl restart ferry.service
+    say "upgraded and restarted ferry.service"
+  else
+    say "enabled ferry.service: edit /etc/ferry, then systemctl start ferry"
+  fi
+else
+  say "installed into ${DESTDIR:-/} (no systemd running: enable with systemctl enable --now ferry)"
+fi

@@ -1,0 +1,157 @@
+package dev.ferry.deploy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.ferry.testing.Certificates;
+import dev.ferry.testing.RealFtpServer;
+import dev.ferry.testing.RealFtpServer.Kind;
+import dev.ferry.testing.TestFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code deploy/install.sh} into a temporary root ({@code DESTDIR}): the tree it makes, a second install that keeps
+ * the operator's files, the installed launcher run as the unprivileged service user the way the unit runs it
+ * (its environment, {@code CREDENTIALS_DIRECTORY}) delivering a file to the real vsftpd, and the uninstall that
+ * keeps configuration and data.
+ */
+class InstallIT {
+
+    private static final String SERVICE_USER = "ferry";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void installsUpgradesRunsAsTheServiceUserAndUninstallsKeepingData() throws Exception {
+        Path root = tmp.resolve("root");
+        install(root);
+        for (String path : List.of("opt/ferry/bin/ferry", "opt/ferry/lib/quarkus-app/quarkus-run.jar",
+                "opt/ferry/README.md", "etc/ferry/application.properties", "etc/ferry/routes/outbox.yaml",
+                "etc/ferry/credentials/transfer", "etc/systemd/system/ferry.service", "var/lib/ferry/outbox",
+                "var/log/ferry")) {
+            assertTrue(Files.exists(root.resolve(path)), path + " was not installed");
+        }
+        assertTrue(Files.isExecutable(root.resolve("opt/ferry/bin/ferry")));
+        assertEquals("rwx------", mode(root.resolve("etc/ferry/credentials")), "credentials must be root's only");
+        assertEquals("rw-------", mode(root.resolve("etc/ferry/credentials/transfer")));
+        assertEquals(-1, Files.mismatch(Path.of("deploy/ferry.service"),
+                root.resolve("etc/systemd/system/ferry.service")));
+
+        // the operator's configuration: a second install (an upgrade) keeps every byte of it
+        Path properties = root.resolve("etc/ferry/application.properties");
+        int port;
+        try (RealFtpServer vsftpd = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd"), "TLSv1.3")) {
+            port = vsftpd.port();
+            Files.copy(Certificates.localhost().caPem(), root.resolve("etc/ferry/ca.pem"));
+            String mine = "ferry.targets.transfer.host=localhost\n"
+                    + "ferry.targets.transfer.port=" + port + "\n"
+                    + "ferry.targets.transfer.username=" + RealFtpServer.USER + "\n"
+                    + "ferry.targets.transfer.password-file=${CREDENTIALS_DIRECTORY}/transfer\n"
+                    + "ferry.targets.transfer.trust-store=" + root.resolve("etc/ferry/ca.pem") + "\n"
+                    + "quarkus.http.port=0\n";
+            Files.writeString(properties, mine);
+            Files.writeString(root.resolve("etc/ferry/routes/outbox.yaml"), "- templatedRoute:\n"
+                    + "    routeTemplateRef: ftps-upload\n    routeId: upload-outbox\n    parameters:\n"
+                    + "      - name: source\n        value: " + root.resolve("var/lib/ferry/outbox") + "\n"
+                    + "      - name: target\n        value: transfer\n"
+                    + "      - name: remoteDir\n        value: /installed\n");
+            install(root);
+            assertEquals(mine, Files.readString(properties), "an install overwrote the operator's configuration");
+
+            // what systemd does for the unit: the service user, its environment, the credential in a directory
+            // only that user can read
+            ensureServiceUser();
+            run(List.of("chmod", "755", tmp.toString(), root.toString()));
+            run(List.of("chown", "-R", SERVICE_USER + ":", root.resolve("var/lib/ferry").toString(),
+                    root.resolve("var/log/ferry").toString()));
+            Path credentials = Files.createDirectories(tmp.resolve("run-credentials"));
+            Files.writeString(credentials.resolve("transfer"), RealFtpServer.PASSWORD);
+            run(List.of("chown", "-R", SERVICE_USER + ":", credentials.toString()));
+            run(List.of("chmod", "-R", "go-rwx", credentials.toString()));
+
+            Path staged = TestFiles.random(tmp.resolve("staged/café-installed.csv"), 70_000, 3);
+            Path log = tmp.resolve("installed-ferry.log");
+            // setpriv execs the launcher as the user (runuser would stay in between and turn SIGTERM into 143)
+            List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + SERVICE_USER,
+                    "--regid=" + SERVICE_USER, "--init-groups", "--", "env",
+                    "FERRY_CONFIG_DIR=" + root.resolve("etc/ferry"), "LANG=C.UTF-8",
+                    "CREDENTIALS_DIRECTORY=" + credentials, "JAVA_HOME=" + System.getProperty("java.home"),
+                    root.resolve("opt/ferry/bin/ferry").toString()));
+            Process ferry = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            try {
+                Path outbox = root.resolve("var/lib/ferry/outbox");
+                Path dropped = outbox.resolve(staged.getFileName());
+                Files.copy(staged, dropped);
+                run(List.of("chown", SERVICE_USER + ":", dropped.toString()));
+                Path remote = RealFtpServer.HOME.resolve("installed").resolve(staged.getFileName());
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> !ferry.isAlive() || TestFiles.sameBytes(staged, remote));
+                assertTrue(ferry.isAlive(), Files.readString(log));
+                TestFiles.assertSameBytes(staged, remote);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(dropped));
+                String owner = Files.getOwner(outbox.resolve(".archive")).getName();
+                assertEquals(SERVICE_USER, owner, "the archive was not made by the service user");
+            } finally {
+                ferry.destroy();
+                assertTrue(ferry.waitFor(60, TimeUnit.SECONDS));
+            }
+            assertEquals(0, ferry.exitValue(), Files.readString(log));
+        }
+
+        uninstall(root);
+        assertFalse(Files.exists(root.resolve("opt/ferry")), "the program is still installed");
+        assertFalse(Files.exists(root.resolve("etc/systemd/system/ferry.service")));
+        assertTrue(Files.exists(properties), "the uninstall removed the configuration");
+        assertTrue(Files.isDirectory(root.resolve("var/lib/ferry/outbox/.archive")), "the uninstall removed data");
+    }
+
+    private static void install(Path root) throws Exception {
+        script(root, List.of("deploy/install.sh"));
+    }
+
+    private static void uninstall(Path root) throws Exception {
+        script(root, List.of("deploy/install.sh", "--uninstall"));
+    }
+
+    private static void script(Path root, List<String> command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(Map.of("DESTDIR", root.toString()));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+    }
+
+    private static void ensureServiceUser() throws Exception {
+        Process id = new ProcessBuilder("id", SERVICE_USER).start();
+        if (id.waitFor() != 0) {
+            run(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER));
+        }
+    }
+
+    private static void run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + output);
+    }
+
+    private static String mode(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+}
