@@ -39,6 +39,7 @@ public final class TargetConnections implements AutoCloseable {
     private boolean proven;
     /** One connection is finding out whether the target can be used; the others wait for its outcome. */
     private boolean probing;
+    private long probeStarted;
     private Instant closedUntil = Instant.MIN;
     private String problem;
 
@@ -186,11 +187,11 @@ public final class TargetConnections implements AutoCloseable {
      * twice {@code data-timeout}) no longer holds the others.
      */
     public synchronized void beforeConnect() throws TargetUnavailableException {
-        long deadline = System.nanoTime()
-                + target.connectTimeout().plus(target.dataTimeout().multipliedBy(2)).toNanos();
+        long longest = target.connectTimeout().plus(target.dataTimeout().multipliedBy(2)).toNanos();
         while (true) {
             checkOpen();
-            long left = deadline - System.nanoTime();
+            // a probe that ended without an outcome (a failure that is not the target's) is taken over once stale
+            long left = probeStarted + longest - System.nanoTime();
             if (proven || !probing || left <= 0) {
                 break;
             }
@@ -204,6 +205,7 @@ public final class TargetConnections implements AutoCloseable {
         }
         if (!proven) {
             probing = true;
+            probeStarted = System.nanoTime();
         }
     }
 
