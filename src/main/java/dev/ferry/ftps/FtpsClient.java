@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Family, vsftpd and ProFTPD require by default (Commons Net NET-408). One instance is one control connection at a
  * time, each with a new {@link SSLContext}: connections sharing a context lose resumption.
  * <p>
- * Camel's ftps component drives it (connect, login, CWD/MKD, STOR, RNFR/RNTO); this class owns what
+ * camel-ftp's producer drives it, one upload at a time, through Ferry's {@code ferry-ftps:} endpoint (connect,
+ * login, CWD/MKD, STOR, RNFR/RNTO); this class owns what
  * Camel leaves to the client: trust and host-name checks on both connections, passive data connections with the
  * target's address policy, the upload itself, and a SIZE check before the file is renamed into place. It is also
  * the one place every command and reply passes, so the checks that must hold for all of them live here: no argument

@@ -3,7 +3,9 @@ package dev.ferry.ftps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -162,13 +164,25 @@ class TargetConnectionsTest {
         assertThrows(IllegalStateException.class, route::acquire);
     }
 
-    private static CompletableFuture<Connection> acquireLater(RouteConnections route) {
+    /** Runs {@code step} on another thread, for a step that may wait. */
+    private static <T> CompletableFuture<T> later(Callable<T> step) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return route.acquire();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                return step.call();
+            } catch (Exception e) {
+                throw new CompletionException(e);
             }
+        });
+    }
+
+    private static CompletableFuture<Connection> acquireLater(RouteConnections route) {
+        return later(route::acquire);
+    }
+
+    private CompletableFuture<Void> connectLater() {
+        return later(() -> {
+            gate.beforeConnect();
+            return null;
         });
     }
 
@@ -194,13 +208,4 @@ class TargetConnectionsTest {
         assertTrue(refused.getCause() instanceof TargetPausedException, refused.toString());
     }
 
-    private CompletableFuture<Void> connectLater() {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                gate.beforeConnect();
-            } catch (TargetUnavailableException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        });
-    }
 }
