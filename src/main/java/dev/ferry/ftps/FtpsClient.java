@@ -67,6 +67,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private final WorkingDirectory workingDirectory = new WorkingDirectory();
     private volatile long lastReplyNanos = System.nanoTime() - NOOP_NOT_BEFORE;
     private volatile TransferReport lastTransfer;
+    private volatile DataChannel lastDataChannel;
+    private volatile String lastPassiveReply;
     private volatile UploadWatch upload;
     private volatile Socket dataPlain;
     private boolean controlReplyComplete = true;
@@ -155,6 +157,21 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     /** The last successful upload on this client, for the route's log line; {@code null} before the first. */
     public TransferReport lastTransfer() {
         return lastTransfer;
+    }
+
+    /** The TLS session of the control connection, while connected: what {@code ferry check} reports. */
+    public SSLSession controlSession() {
+        return controlSession;
+    }
+
+    /** The server's last EPSV or PASV reply, {@code null} before the first. */
+    public String lastPassiveReply() {
+        return lastPassiveReply;
+    }
+
+    /** The last data connection opened on this client, {@code null} before the first. */
+    public DataChannel lastDataChannel() {
+        return lastDataChannel;
     }
 
     @Override
@@ -264,7 +281,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         String reply = getReplyString().trim();
         if (getReplyCode() == FTPReply.NOT_LOGGED_IN) {
             throw new LoginRefusedException("Login to " + target.address() + " as '" + target.username() + "' refused: "
-                    + reply
+                    + reply.replaceAll("\\.$", "")
                     + ". Check " + target.key("username") + " and the password in " + target.key("password-file")
                     + "; Ferry pauses this target before trying again.");
         }
@@ -457,6 +474,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         }
         renewIfTicketsRanOut();
         InetSocketAddress endpoint = passiveEndpoint();
+        String passiveReply = getReplyString().trim();
+        lastPassiveReply = passiveReply;
         if (endpoint == null) {
             return null;
         }
@@ -497,7 +516,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             throw new DataConnectionException(
                     "TLS handshake on the data connection for " + command + " failed: " + e.getMessage(), e);
         }
-        if (isTls13() && !resumedFromControl(data.getSession())) {
+        boolean resumed = resumedFromControl(data.getSession());
+        lastDataChannel = new DataChannel(passiveReply, endpoint, data.getSession().getProtocol(), resumed);
+        if (isTls13() && !resumed) {
             // the server will most likely refuse it; whatever comes next starts on a fresh control connection
             renewal.notResumed();
         }
@@ -580,8 +601,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         if (socket == null) {
             controlReplyComplete = true;
             String reply = getReplyString().trim();
-            throw refused(command + " " + remote + " refused by " + target.address() + ": " + reply
-                    + ReuseRefusal.explain(reply, controlSession.getProtocol(), false));
+            throw refused(
+                    command + " " + remote + " refused by " + target.address() + ": " + reply.replaceAll("\\.$", "")
+                            + ReuseRefusal.explain(reply, controlSession.getProtocol(), false));
         }
         SSLSocket data = (SSLSocket) socket;
         SSLSession session = data.getSession();
@@ -624,9 +646,10 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         controlReplyComplete = true;
         if (!completed) {
             String reply = getReplyString().trim();
-            throw refused("Upload of " + remote + " to " + target.address() + " refused: " + reply
-                    + resumptionNote(session, resumed)
-                    + ReuseRefusal.explain(reply, session.getProtocol(), resumed));
+            throw refused(
+                    "Upload of " + remote + " to " + target.address() + " refused: " + reply.replaceAll("\\.$", "")
+                            + resumptionNote(session, resumed)
+                            + ReuseRefusal.explain(reply, session.getProtocol(), resumed));
         }
         remoteFiles.verifySize(remote, bytes);
         lastTransfer = new TransferReport(remote, bytes, (System.nanoTime() - start) / 1_000_000, resumed,

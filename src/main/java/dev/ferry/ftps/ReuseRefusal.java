@@ -6,13 +6,13 @@ import java.util.Locale;
  * Recognises a server's refusal of a data connection for lack of TLS session reuse, by the texts of AWS Transfer
  * Family, vsftpd and ProFTPD, and explains it: what the server requires, what Ferry offered, what happened.
  */
-final class ReuseRefusal {
+public final class ReuseRefusal {
 
     private ReuseRefusal() {
     }
 
     /** Which server's wording the reply is, or {@code null} when it is no reuse refusal. */
-    static String server(String reply) {
+    public static String server(String reply) {
         String text = reply == null ? "" : reply.trim().toLowerCase(Locale.ROOT);
         if (text.startsWith("522") && text.contains("must use cached tls session")) {
             return "AWS Transfer Family with TlsSessionResumptionMode=ENFORCED";
@@ -32,7 +32,7 @@ final class ReuseRefusal {
      * @param resumed  whether the data connection's handshake resumed the control connection's session
      * @return the explanation, or an empty string when the reply is no reuse refusal
      */
-    static String explain(String reply, String protocol, boolean resumed) {
+    public static String explain(String reply, String protocol, boolean resumed) {
         String server = server(reply);
         if (server == null) {
             return "";

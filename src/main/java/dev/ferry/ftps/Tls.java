@@ -67,7 +67,8 @@ final class Tls {
 
     /** The failed handshake, with what to change: the certificate, the host name, the trust store or the versions. */
     static String advice(SSLException e, Target target) {
-        String base = "TLS handshake with " + target.address() + " failed: " + e.getMessage();
+        String base = "TLS handshake with " + target.address() + " failed: "
+                + String.valueOf(e.getMessage()).replaceAll("\\.$", "");
         Throwable cause = Causes.root(e);
         String text = String.valueOf(e.getMessage()) + " " + cause;
         if (cause instanceof CertificateExpiredException || cause instanceof CertificateNotYetValidException) {

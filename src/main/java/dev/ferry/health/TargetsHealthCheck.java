@@ -30,6 +30,9 @@ public class TargetsHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("ferry-targets").up();
+        if (!routes.isStarted()) {
+            return response.down().withData("ferry", "starting: the route files are being loaded").build();
+        }
         for (Map.Entry<String, TargetConnections> target : routes.targets().entrySet()) {
             String problem = target.getValue().problem();
             response.withData(target.getKey(), problem == null ? "UP" : "DOWN: " + problem);

@@ -2,6 +2,9 @@ package dev.ferry.route;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +36,9 @@ public class Routes {
     private final Map<Path, Delivery> bySource = new ConcurrentHashMap<>();
     private final Map<String, Delivery> byRouteId = new ConcurrentHashMap<>();
     private final Map<Path, ExecutorService> workers = new ConcurrentHashMap<>();
+    private final Map<Path, RouteInfo> unnamed = new ConcurrentHashMap<>();
+    private volatile boolean started;
+    private final Map<String, RouteInfo> named = Collections.synchronizedMap(new LinkedHashMap<>());
 
     public Routes(FerryConfig config) {
         this.config = config;
@@ -47,6 +53,7 @@ public class Routes {
         Delivery delivery = new Delivery(target, connections, share, record(where, route.source()), route,
                 config.retry().localFailureDelay());
         bySource.put(route.source(), delivery);
+        unnamed.put(route.source(), new RouteInfo(null, where, route));
         String file = Path.of(where).getFileName().toString().replaceFirst("\\.ya?ml$", "");
         workers.put(route.source(), Workers.start("ferry-" + file, target.maxConnections()));
         return delivery;
@@ -57,6 +64,26 @@ public class Routes {
         Delivery delivery = bySource.get(source);
         delivery.routeId(routeId);
         byRouteId.put(routeId, delivery);
+        RouteInfo info = unnamed.remove(source);
+        named.put(routeId, new RouteInfo(routeId, info.file(), info.parameters()));
+    }
+
+    /** Camel has started with every route file loaded: until then the readiness check says so. */
+    public void started() {
+        started = true;
+    }
+
+    public boolean isStarted() { return started; }
+
+    /** The routes loaded, in the order of their files: what {@code ferry validate} and {@code ferry check} show. */
+    public List<RouteInfo> routes() {
+        synchronized (named) {
+            return List.copyOf(named.values());
+        }
+    }
+
+    /** One loaded route: its id, the route file it comes from (relative to the config directory), its parameters. */
+    public record RouteInfo(String id, String file, RouteParameters parameters) {
     }
 
     /** The delivery of the route a template bean is made for, found by the route's source. */

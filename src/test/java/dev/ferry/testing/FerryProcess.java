@@ -61,6 +61,31 @@ public final class FerryProcess implements AutoCloseable {
 
     private static FerryProcess start(Path workingDirectory, Path configDir, List<String> jvmOptions, boolean noLocale)
             throws IOException {
+        return start(workingDirectory, configDir, jvmOptions, noLocale, List.of());
+    }
+
+    /**
+     * Runs {@code ferry ARGS} ({@code check}, {@code validate}) in the config directory to its end, as an operator
+     * types it.
+     */
+    public static Finished run(FerryConfigDir config, String... args) throws IOException, InterruptedException {
+        try (FerryProcess ferry = start(config.path(), config.path(), List.of(), false, List.of(args))) {
+            int exit = ferry.awaitExit(Duration.ofSeconds(60));
+            return new Finished(exit, ferry.log());
+        }
+    }
+
+    /** How a command ended: its exit status and everything it printed (stdout and stderr). */
+    public record Finished(int exit, String output) {
+
+        @Override
+        public String toString() {
+            return "exit status " + exit + ", output:\n" + output;
+        }
+    }
+
+    private static FerryProcess start(Path workingDirectory, Path configDir, List<String> jvmOptions, boolean noLocale,
+            List<String> args) throws IOException {
         Path log = Files.createTempFile(workingDirectory.getParent(), "ferry-", ".log");
         List<String> command = new ArrayList<>();
         Path nativeBinary = nativeBinary();
@@ -75,6 +100,7 @@ public final class FerryProcess implements AutoCloseable {
             command.addAll(jvmOptions);
             command.addAll(List.of("-jar", JAR.toString()));
         }
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("FERRY_CONFIG_DIR");

@@ -1,0 +1,196 @@
+package dev.ferry.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.ferry.demo.TestCertificates;
+import dev.ferry.testing.Certificates;
+import dev.ferry.testing.FerryConfigDir;
+import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.FerryProcess.Finished;
+import dev.ferry.testing.RealFtpServer;
+import dev.ferry.testing.RealFtpServer.Kind;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code ferry check} and {@code ferry validate} run from the packaged jar against the real vsftpd, which refuses any
+ * data connection that does not resume the control connection's TLS session ({@code require_ssl_reuse=YES}).
+ */
+class CheckIT {
+
+    private static final String REMOTE_DIR = "checked/in";
+
+    @TempDir
+    static Path shared;
+
+    private static RealFtpServer vsftpd;
+
+    @TempDir
+    Path tmp;
+
+    private FerryConfigDir config;
+    private Path outbox;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        vsftpd = RealFtpServer.start(Kind.VSFTPD, shared.resolve("vsftpd"), "TLSv1.2");
+    }
+
+    @AfterAll
+    static void stopServer() throws InterruptedException {
+        vsftpd.close();
+    }
+
+    @BeforeEach
+    void configure() throws Exception {
+        config = new FerryConfigDir(tmp.resolve("cfg"));
+        outbox = Files.createDirectories(tmp.resolve("outbox"));
+    }
+
+    @Test
+    void everyStepPassesAgainstAServerThatRequiresSessionReuse() throws Exception {
+        config.target("site", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                .route("upload", outbox, "site", REMOTE_DIR);
+        Finished check = FerryProcess.run(config, "check", "site");
+
+        assertEquals(Command.OK, check.exit(), check.toString());
+        for (String step : List.of("resolve", "connect", "tls", "cert", "login", "passive", "data", "write")) {
+            assertTrue(check.output().matches("(?s).*\n  (ok|warn)  +" + step + " .*"), step + ": " + check);
+        }
+        assertTrue(check.output().contains("  ok    tls      TLSv1.2 "), check.toString());
+        assertTrue(check.output().contains("for localhost, 127.0.0.1"), check.toString());
+        assertTrue(check.output().contains("NLST over TLSv1.2, TLS session resumed"), check.toString());
+        assertTrue(check.output().contains(REMOTE_DIR + " (route upload): "), check.toString());
+        assertTrue(check.output().contains("size checked, deleted (TLSv1.2, TLS session resumed"), check.toString());
+        assertTrue(check.output().contains("target site: OK"), check.toString());
+        // the server saw the probe stored and deleted, refused nothing, and kept nothing of it
+        String log = vsftpd.tlsLog();
+        assertTrue(log.matches("(?s).*\"STOR \\.ferry-check-[0-9a-f]{8}\\.tmp\".*"), log);
+        assertTrue(log.matches("(?s).*\"DELE \\.ferry-check-[0-9a-f]{8}\\.tmp\".*"), log);
+        assertFalse(log.contains("522"), log);
+        try (Stream<Path> left = Files.list(RealFtpServer.HOME.resolve(REMOTE_DIR))) {
+            assertEquals(List.of(), left.toList());
+        }
+        // no route ran: check starts none
+        assertFalse(check.output().contains("Started "), check.toString());
+    }
+
+    @Test
+    void noWriteSendsNoFile() throws Exception {
+        config.target("site", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                .route("upload", outbox, "site", "never-written");
+        Finished check = FerryProcess.run(config, "check", "--no-write");
+
+        assertEquals(Command.OK, check.exit(), check.toString());
+        assertTrue(check.output().contains("  skip  write    --no-write"), check.toString());
+        assertFalse(Files.exists(RealFtpServer.HOME.resolve("never-written")), check.toString());
+    }
+
+    @Test
+    void wrongPasswordFailsAtTheLogin() throws Exception {
+        config.target("site", vsftpd.port(), RealFtpServer.USER, "not-the-password")
+                .route("upload", outbox, "site", REMOTE_DIR);
+        Finished check = FerryProcess.run(config, "check", "site");
+
+        assertEquals(Command.CHECK_FAILED, check.exit(), check.toString());
+        assertTrue(check.output().contains("  ok    tls "), check.toString());
+        assertTrue(check.output().contains("  FAIL  login    Login to localhost:" + vsftpd.port() + " as '"
+                + RealFtpServer.USER + "' refused: 530"), check.toString());
+        assertTrue(check.output().contains("ferry.targets.site.password-file"), check.toString());
+        assertTrue(check.output().contains("target site: FAILED at login"), check.toString());
+        assertFalse(check.output().contains(" data "), "no step after the failed one:\n" + check);
+    }
+
+    @Test
+    void hostNameTheCertificateDoesNotNameFailsAtTlsAndShowsTheNames() throws Exception {
+        TestCertificates elsewhere = Certificates.named("ftps-internal.example.site");
+        try (RealFtpServer other = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd-other"), "TLSv1.2",
+                List.of("rsa_cert_file=" + elsewhere.serverPem(),
+                        "rsa_private_key_file=" + elsewhere.serverKeyPem()))) {
+            config.target("site", other.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                    .property("ferry.targets.site.trust-store", elsewhere.caPem().toString())
+                    .route("upload", outbox, "site", REMOTE_DIR);
+            Finished check = FerryProcess.run(config, "check");
+
+            assertEquals(Command.CHECK_FAILED, check.exit(), check.toString());
+            assertTrue(check.output().contains("  FAIL  tls "), check.toString());
+            assertTrue(check.output().contains("localhost"), check.toString());
+            assertTrue(check.output().contains("No subject alternative DNS name matching localhost"), check.toString());
+            assertTrue(check.output().contains("  info  cert     the server presents certificate "), check.toString());
+            assertTrue(check.output().contains(", for ftps-internal.example.site, "), check.toString());
+            assertFalse(check.output().contains(" login "), "no login after a failed handshake:\n" + check);
+        }
+    }
+
+    @Test
+    void unresolvableHostFailsAtTheFirstStep() throws Exception {
+        config.target("site", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                .property("ferry.targets.site.host", "no-such-host.invalid")
+                .route("upload", outbox, "site", REMOTE_DIR);
+        Finished check = FerryProcess.run(config, "check", "site");
+
+        assertEquals(Command.CHECK_FAILED, check.exit(), check.toString());
+        assertTrue(check.output().contains("  FAIL  resolve  cannot resolve no-such-host.invalid "
+                + "(ferry.targets.site.host)"), check.toString());
+    }
+
+    @Test
+    void unknownTargetIsAUsageError() throws Exception {
+        config.target("site", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                .route("upload", outbox, "site", REMOTE_DIR);
+        Finished check = FerryProcess.run(config, "check", "elsewhere");
+
+        assertEquals(Command.USAGE_ERROR, check.exit(), check.toString());
+        assertTrue(check.output().contains("unknown target 'elsewhere'; configured targets: site"), check.toString());
+    }
+
+    @Test
+    void validateLoadsEveryRouteFileButStartsNoneAndConnectsNowhere() throws Exception {
+        config.target("site", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                .route("upload", outbox, "site", "validated");
+        Path waiting = Files.writeString(outbox.resolve("waiting.csv"), "a,b\n", StandardCharsets.UTF_8);
+        Finished validate = FerryProcess.run(config, "validate");
+
+        assertEquals(Command.OK, validate.exit(), validate.toString());
+        assertTrue(validate.output().contains("is valid: 1 target, 1 route"), validate.toString());
+        assertTrue(validate.output().contains("  route upload (routes/upload.yaml): " + outbox + " -> site:validated"),
+                validate.toString());
+        assertTrue(validate.output().contains("  target site: localhost:" + vsftpd.port() + " as '"
+                + RealFtpServer.USER + "', up to 4 connections"), validate.toString());
+        assertTrue(Files.exists(waiting), "validate moved a file");
+        assertFalse(Files.exists(RealFtpServer.HOME.resolve("validated")), "validate delivered a file");
+        assertFalse(vsftpd.tlsLog().contains("validated"), vsftpd.tlsLog());
+    }
+
+    @Test
+    void validateReportsABadRouteFileInOneLine() throws Exception {
+        config.target("site", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                .route("upload", outbox, "site", REMOTE_DIR, "archiveDir", "/tmp/x");
+        Finished validate = FerryProcess.run(config, "validate");
+
+        assertEquals(Command.CONFIGURATION_ERROR, validate.exit(), validate.toString());
+        assertTrue(validate.output().contains("routes/upload.yaml: parameter 'archiveDir' is not one of ftps-upload's"),
+                validate.toString());
+        assertFalse(validate.output().contains("\tat "), validate.toString());
+    }
+
+    @Test
+    void aTypoIsAnsweredWithTheUsage() throws Exception {
+        Finished typo = FerryProcess.run(config, "chekc");
+
+        assertEquals(Command.USAGE_ERROR, typo.exit(), typo.toString());
+        assertTrue(typo.output().contains("ferry: unknown command 'chekc'"), typo.toString());
+        assertTrue(typo.output().contains("Usage: ferry [run]"), typo.toString());
+    }
+}
