@@ -55,34 +55,54 @@ final class TargetCheck {
     /** Checks one target; {@code routes} are the routes that ship to it. Returns whether every step passed. */
     boolean run(Target target, List<RouteInfo> routes, boolean write) {
         out.printf("Checking target %s: %s as '%s'%n", target.name(), target.address(), target.username());
+        FtpsClient client = null;
         try {
             InetAddress address = resolve(target);
             connect(target, address);
-            try (FtpsClient client = new FtpsClient(target, false)) {
-                tls(target, client);
-                login(target, client);
-                dataConnection(target, client);
-                if (!write) {
-                    line("skip", "write", "--no-write: no file written");
-                } else if (routes.isEmpty()) {
-                    line("skip", "write", "no route ships to " + target.name() + ": no remote directory to probe");
-                } else {
-                    String home = client.printWorkingDirectory();
-                    for (RouteInfo route : routes) {
-                        writeProbe(target, client, home, route);
-                    }
+            client = new FtpsClient(target, false);
+            tls(target, client);
+            login(target, client);
+            dataConnection(target, client);
+            if (!write) {
+                line("skip", "write", "--no-write: no file written");
+            } else if (routes.isEmpty()) {
+                line("skip", "write", "no route ships to " + target.name() + ": no remote directory to probe");
+            } else {
+                String home = loginDirectory(client);
+                for (RouteInfo route : routes) {
+                    writeProbe(target, client, home, route);
                 }
-                client.logout();
             }
             out.printf("target %s: OK%n", target.name());
             return true;
         } catch (Failed e) {
             out.printf("target %s: FAILED at %s%n", target.name(), e.getMessage());
             return false;
+        } finally {
+            quit(client);
+        }
+    }
+
+    private String loginDirectory(FtpsClient client) throws Failed {
+        try {
+            return client.printWorkingDirectory();
         } catch (IOException e) {
-            // closing the connection after all steps passed
-            out.printf("target %s: OK (closing the connection: %s)%n", target.name(), e.getMessage());
-            return true;
+            throw fail("write", "cannot read the login directory (PWD): " + e.getMessage());
+        }
+    }
+
+    /** Ends the session politely; every step has passed or failed by now, so a failure here changes no verdict. */
+    private static void quit(FtpsClient client) {
+        if (client == null) {
+            return;
+        }
+        try {
+            if (client.isConnected()) {
+                client.logout();
+            }
+            client.close();
+        } catch (IOException e) {
+            // the server hung up first: nothing left to check
         }
     }
 
