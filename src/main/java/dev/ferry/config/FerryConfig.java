@@ -35,6 +35,32 @@ public interface FerryConfig {
     /** How a target that cannot be reached or refuses the login is backed off. */
     Backoff backoff();
 
+    /** Ferry's own log lines. */
+    Log log();
+
+    /** What the readiness check ({@code /q/health/ready}) reports. */
+    Health health();
+
+    interface Health {
+
+        /**
+         * A route's poll is reported stuck (readiness DOWN) when, while it runs, nothing has moved for this long:
+         * no file listed, handed over or read for an upload.
+         */
+        @WithDefault("5m")
+        Duration pollStuckAfter();
+    }
+
+    interface Log {
+
+        /**
+         * While files flow (or wait), each route logs one summary line this often: files delivered, bytes,
+         * retried, quarantined, skipped, and how many wait with the age of the oldest. {@code 0} turns it off.
+         */
+        @WithDefault("1m")
+        Duration summaryInterval();
+    }
+
     interface Retry {
 
         /**

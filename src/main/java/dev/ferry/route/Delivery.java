@@ -20,7 +20,11 @@ import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetConnections;
 import dev.ferry.ftps.TargetUnavailableException;
 import dev.ferry.ftps.TransferReport;
+import dev.ferry.outcome.FileOutcome;
+import dev.ferry.outcome.FileOutcome.Outcome;
+import dev.ferry.outcome.RouteReport;
 import dev.ferry.upload.FerryFtpsEndpoint;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
 import org.slf4j.Logger;
@@ -35,7 +39,12 @@ import org.slf4j.LoggerFactory;
  * the entry is dropped once it is: a file whose upload finished just before a crash (or a full archive disk), but that
  * was not yet archived, is archived without being sent twice; any other file, a look-alike with the same name, size
  * and modification time included, is sent.
+ * <p>
+ * Every outcome (delivered, retried, quarantined, skipped) goes to the route's {@link RouteReport}: the audit trail,
+ * the metrics and the summary line. The route calls its public methods by name (Camel's bean component): registered for
+ * reflection, so that a native image keeps them.
  */
+@RegisterForReflection(fields = false)
 public class Delivery {
 
     static final String ALREADY_DELIVERED = "ferryAlreadyDelivered";
@@ -56,9 +65,11 @@ public class Delivery {
     private final Duration localFailureDelay;
     private final Pickup pickup;
     private volatile String routeId = "?";
+    private volatile RouteReport routeReport;
+    private final PollWatch watch;
 
     Delivery(Target target, TargetConnections connections, RouteConnections routeConnections, DeliveryRecord delivered,
-            RouteParameters route, Duration localFailureDelay) {
+            RouteParameters route, Duration localFailureDelay, Duration pollStuckAfter) {
         this.target = target;
         this.connections = connections;
         this.routeConnections = routeConnections;
@@ -66,14 +77,23 @@ public class Delivery {
         this.archiveDir = route.archive();
         this.failedDir = route.failed();
         this.remoteDir = route.remoteDir().toString();
+        this.watch = new PollWatch(pollStuckAfter);
         this.pickup = new Pickup(route,
-                (file, relative, reason) -> quarantine(file, relative, routeId, 0, null, reason));
+                (file, relative, reason) -> quarantine(file, relative, routeId, 0, null, reason, 0),
+                (file, reason) -> routeReport.skipped(new FileOutcome(Instant.now(), Outcome.SKIPPED, routeId,
+                        target.name(), file.toString(), null, sizeOrNull(file), null, 0, 0, null, null, null, reason)),
+                watch::progress);
         this.localFailureDelay = localFailureDelay;
     }
 
     /** The route's share of its target's connections (the template's {@code connections} bean). */
     RouteConnections connections() {
         return routeConnections;
+    }
+
+    /** Whether the route's poll is stuck, for the readiness check. */
+    public PollWatch pollWatch() {
+        return watch;
     }
 
     /** Which files Camel hands over (the template's {@code pickup} bean). */
@@ -85,30 +105,34 @@ public class Delivery {
         return target;
     }
 
-    /** The route this delivery belongs to, once it exists: for reports written before any exchange. */
-    void routeId(String id) {
+    /** The route this delivery belongs to, once it exists, and where its outcomes go. */
+    void named(String id, RouteReport report) {
         this.routeId = id;
+        this.routeReport = report;
     }
 
     public void beforeUpload(Exchange exchange) throws IOException {
+        watch.progress();
         connections.checkOpen();
         Path source = source(exchange);
         String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         exchange.getIn().setHeader(TEMP_NAME, temporaryName(name, exchange.getFromRouteId()));
         // each attempt reads the file afresh and fails if it changes meanwhile (LocalFile)
-        exchange.getIn().setBody(new LocalFile(source, relativePath(exchange)));
+        exchange.getIn().setBody(new LocalFile(source, relativePath(exchange), watch::progress));
         String key = key(exchange, FileState.of(source));
         if (delivered.contains(key)) {
             exchange.setProperty(ALREADY_DELIVERED, true);
             exchange.setProperty(RECORD_KEY, key);
             LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", shown(exchange),
                     target.address(), remoteDir);
+            routeReport.skipped(outcome(exchange, Outcome.SKIPPED, 0, Files.size(source), null, null,
+                    "delivered before Ferry stopped; archived without sending it again"));
         }
     }
 
     public void uploaded(Exchange exchange) {
         connections.succeeded();
-        TransferReport report = exchange.getProperty(FerryFtpsEndpoint.TRANSFER, TransferReport.class);
+        TransferReport transfer = exchange.getProperty(FerryFtpsEndpoint.TRANSFER, TransferReport.class);
         FileState sent = exchange.getIn().getBody(LocalFile.class).sent();
         String key = key(exchange, sent);
         exchange.setProperty(RECORD_KEY, key);
@@ -119,8 +143,23 @@ public class Delivery {
                     shown(exchange), target.address(), remoteDir);
         }
         LOG.info("Uploaded {} ({} bytes) to {}:{} in {} ms, {}", shown(exchange), String.format("%,d", sent.size()),
-                target.host(), remoteDir, report == null ? "?" : report.millis(),
-                report == null ? "" : report.resumption() + " (" + report.tlsProtocol() + ")");
+                target.host(), remoteDir, transfer == null ? "?" : transfer.millis(),
+                transfer == null ? "" : transfer.resumption() + " (" + transfer.tlsProtocol() + ")");
+        routeReport.delivered(
+                outcome(exchange, Outcome.DELIVERED, attempts(exchange), sent.size(),
+                        exchange.getIn().getBody(LocalFile.class).sha256(),
+                        transfer, null),
+                transfer == null ? 0 : transfer.millis());
+    }
+
+    /** An attempt failed; Camel tries again after the retry delay. */
+    public void retrying(Exchange exchange) {
+        Exception error = failure(exchange);
+        // the attempt that failed, before it is counted as retried
+        routeReport.retried(
+                outcome(exchange, Outcome.RETRIED, attempts(exchange), sizeOrNull(source(exchange)), null, null,
+                        describe(error)));
+        exchange.setProperty(RETRIES, 1 + exchange.getProperty(RETRIES, 0, Integer.class));
     }
 
     /**
@@ -149,6 +188,7 @@ public class Delivery {
     /** The target could not be used at all: pause it, and leave the file for a later poll. */
     public void targetUnavailable(Exchange exchange) {
         Causes.find(failure(exchange), TargetUnavailableException.class).ifPresent(connections::failed);
+        routeReport.targetFailed();
         LOG.debug("{} waits in {} until target {} is available", shown(exchange), source(exchange).getParent(),
                 target.name());
     }
@@ -161,15 +201,21 @@ public class Delivery {
             LOG.info("{} stays in {} for the next start (stopping while retrying: {})", shown(exchange),
                     source(exchange).getParent(),
                     describe(error));
+            routeReport.skipped(outcome(exchange, Outcome.SKIPPED, attempts(exchange), sizeOrNull(source(exchange)),
+                    null,
+                    null,
+                    "Ferry stopped while retrying; the file stays in the source for the next start (last error: "
+                            + describe(error) + ")"));
             return;
         }
-        int attempts = 1 + exchange.getProperty(RETRIES, 0, Integer.class);
+        int attempts = attempts(exchange);
         quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts, reply(error),
-                describe(error));
+                describe(error), exchange.getClock().elapsed());
     }
 
     /** Moves the file to the failed directory, its report beside it; a file the disk cannot take is held instead. */
-    private void quarantine(Path source, String relativePath, String route, int attempts, String reply, String error) {
+    private void quarantine(Path source, String relativePath, String route, int attempts, String reply, String error,
+            long elapsedMs) {
         String report = "time: " + Instant.now() + "\n"
                 + "file: " + Names.printable(source.toString()) + "\n"
                 + "route: " + route + "\n"
@@ -185,6 +231,9 @@ public class Delivery {
             LOG.error("Gave up on {} after {} attempts, moved to {}: {}", shown, attempts,
                     Names.printable(moved.toString()),
                     Names.printable(error));
+            routeReport.quarantined(new FileOutcome(Instant.now(), Outcome.QUARANTINED, route, target.name(),
+                    source.toString(), remotePath(relativePath), sizeOrNull(moved), null, elapsedMs, attempts, null,
+                    null, reply, error + "; moved to " + moved));
         } catch (IOException | RuntimeException e) {
             hold(source,
                     "failed " + attempts + " attempts (" + Names.printable(error)
@@ -251,6 +300,40 @@ public class Delivery {
             return readable;
         }
         return ".ferry-" + DeliveryRecord.crc(name) + "-" + DeliveryRecord.crc(routeId) + ".part";
+    }
+
+    /** An outcome of the exchange's file; {@code transfer} (the last upload's) and {@code reason} may be absent. */
+    private FileOutcome outcome(Exchange exchange, Outcome outcome, int attempts, Long size, String sha256,
+            TransferReport transfer, String reason) {
+        Exception error = failure(exchange);
+        String reply = exchange.getProperty(FerryFtpsEndpoint.LAST_REPLY, String.class);
+        if (error != null && reply(error) != null) {
+            reply = reply(error);
+        }
+        return new FileOutcome(Instant.now(), outcome, exchange.getFromRouteId(), target.name(),
+                source(exchange).toString(), remotePath(relativePath(exchange)), size, sha256,
+                exchange.getClock().elapsed(), attempts,
+                transfer == null ? null : transfer.tlsProtocol(), transfer == null ? null : transfer.sessionResumed(),
+                reply == null ? null : Names.printable(reply), reason);
+    }
+
+    /** Upload attempts made for the exchange's file so far, the one under way included. */
+    private static int attempts(Exchange exchange) {
+        return 1 + exchange.getProperty(RETRIES, 0, Integer.class);
+    }
+
+    private String remotePath(String relativePath) {
+        return remoteDir.isEmpty() || remoteDir.endsWith("/")
+                ? remoteDir + relativePath
+                : remoteDir + "/" + relativePath;
+    }
+
+    private static Long sizeOrNull(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private String key(Exchange exchange, FileState state) {

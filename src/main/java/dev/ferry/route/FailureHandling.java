@@ -55,8 +55,7 @@ public class FailureHandling extends RouteConfigurationBuilder {
                 // on shutdown, stop waiting to retry: the file stays in its source for the next start
                 .allowRedeliveryWhileStopping(false));
         fileFailure
-                .onRedelivery(exchange -> exchange.setProperty(Delivery.RETRIES,
-                        1 + exchange.getProperty(Delivery.RETRIES, 0, Integer.class)))
+                .onRedelivery(exchange -> routes.delivery(exchange).retrying(exchange))
                 .handled(true)
                 .process(exchange -> routes.delivery(exchange).quarantine(exchange));
     }

@@ -6,6 +6,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 import dev.ferry.ftps.Names;
 import org.apache.camel.Exchange;
@@ -17,6 +20,7 @@ import org.apache.camel.support.TypeConverterSupport;
  * {@link #CONVERTER} (Camel asks for an {@code InputStream}), and the stream fails the attempt, before the server is
  * told the upload is complete and so before any rename, when the file changed while it was read: another size, or
  * another modification or status-change time (a rewrite of the same size). The next attempt sends it as it is then.
+ * The SHA-256 of the bytes sent is computed as they are read, for the audit trail: the file is never read twice.
  */
 final class LocalFile {
 
@@ -39,15 +43,24 @@ final class LocalFile {
     private final Path path;
     private final String name;
     private volatile FileState sent;
+    private volatile String sha256;
+    private final Runnable progress;
 
-    LocalFile(Path path, String name) {
+    /** {@code progress} is told of every block read, for the route's {@link PollWatch}. */
+    LocalFile(Path path, String name, Runnable progress) {
         this.path = path;
         this.name = name;
+        this.progress = progress;
     }
 
     /** The state of the file as the last complete upload read it, or {@code null} before one. */
     FileState sent() {
         return sent;
+    }
+
+    /** Hex SHA-256 of what the last complete upload read, or {@code null} before one. */
+    String sha256() {
+        return sha256;
     }
 
     private InputStream open() throws IOException {
@@ -72,11 +85,33 @@ final class LocalFile {
     private final class Checked extends FilterInputStream {
 
         private final FileState opened;
+        private final MessageDigest digest;
         private long read;
+        private boolean ended;
 
         Checked(InputStream in, FileState opened) {
             super(in);
             this.opened = opened;
+            try {
+                this.digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
+        }
+
+        /** Read through, so that the digest sees every byte (FTP clients do not skip; this keeps it true if one did). */
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] discard = new byte[(int) Math.min(8192, Math.max(0, n))];
+            long skipped = 0;
+            while (skipped < n) {
+                int r = read(discard, 0, (int) Math.min(discard.length, n - skipped));
+                if (r < 0) {
+                    break;
+                }
+                skipped += r;
+            }
+            return skipped;
         }
 
         @Override
@@ -93,6 +128,8 @@ final class LocalFile {
                 if (read > opened.size()) {
                     throw changed("grew past the " + opened.size() + " bytes it had when this attempt started");
                 }
+                digest.update(buffer, offset, n);
+                progress.run();
                 return n;
             }
             FileState now = FileState.of(path);
@@ -101,7 +138,12 @@ final class LocalFile {
                         ? "has " + read + " bytes where it had " + opened.size()
                         : "was rewritten (modification or status-change time differs)");
             }
-            sent = opened;
+            if (!ended) {
+                // a second read at the end must not replace the digest with that of nothing
+                ended = true;
+                sha256 = HexFormat.of().formatHex(digest.digest());
+                sent = opened;
+            }
             return n;
         }
 

@@ -31,6 +31,8 @@ final class Pickup implements GenericFileFilter<File> {
     private final Pattern include;
     private final long stableForMillis;
     private final Quarantine quarantine;
+    private final Skipped skipped;
+    private final Runnable listed;
     private final Map<Path, Instant> held = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
@@ -41,10 +43,20 @@ final class Pickup implements GenericFileFilter<File> {
         void now(Path file, String relativePath, String reason);
     }
 
-    Pickup(RouteParameters route, Quarantine quarantine) {
+    /** Reports a file left alone, once per name, with the reason the warning gives. */
+    @FunctionalInterface
+    interface Skipped {
+
+        void report(Path file, String reason);
+    }
+
+    /** {@code listed} is told of every file the poll lists, for the route's {@link PollWatch}. */
+    Pickup(RouteParameters route, Quarantine quarantine, Skipped skipped, Runnable listed) {
         this.include = route.include();
         this.stableForMillis = route.stableFor().toMillis();
         this.quarantine = quarantine;
+        this.skipped = skipped;
+        this.listed = listed;
     }
 
     /** Keeps a file the local disk could not take out of the polls until {@code until}. */
@@ -62,6 +74,7 @@ final class Pickup implements GenericFileFilter<File> {
      */
     @Override
     public boolean accept(GenericFile<File> file) {
+        listed.run();
         File local = file.getFile();
         Path path;
         BasicFileAttributes attributes;
@@ -171,6 +184,7 @@ final class Pickup implements GenericFileFilter<File> {
         String name = Names.printable(path.toString());
         if (firstTime(name)) {
             LOG.warn("{} {}", name, why);
+            skipped.report(path, why);
         }
     }
 

@@ -16,22 +16,25 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.ftps.RouteConnections;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetConnections;
+import dev.ferry.outcome.Outcomes;
 import dev.ferry.upload.Workers;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import org.apache.camel.Exchange;
 import org.apache.camel.RouteTemplateContext;
 
 /**
- * What the routes are made of while Ferry runs: one {@link TargetGate} per target in use, one {@link DeliveryRecord}
- * per source, one {@link Delivery} (with its client) per route. The template's beans, the failure handling and the
- * health check all find them here, by the route's source or id; nothing is bound in Camel's global registry.
+ * What the routes are made of while Ferry runs: one {@link TargetConnections} per target in use, one
+ * {@link DeliveryRecord} per source, one {@link Delivery} and {@link TargetGate} per route. The template's beans, the
+ * failure handling and the health check all find them here, by the route's source or id; nothing is bound in Camel's
+ * global registry.
  */
 @ApplicationScoped
 public class Routes {
 
     private final FerryConfig config;
+    private final Outcomes outcomes;
     private final Map<String, TargetConnections> targets = new ConcurrentHashMap<>();
-    private final Map<String, TargetGate> gates = new ConcurrentHashMap<>();
+    private final Map<Path, TargetGate> gates = new ConcurrentHashMap<>();
     private final Map<Path, DeliveryRecord> records = new ConcurrentHashMap<>();
     private final Map<Path, Delivery> bySource = new ConcurrentHashMap<>();
     private final Map<String, Delivery> byRouteId = new ConcurrentHashMap<>();
@@ -40,18 +43,26 @@ public class Routes {
     private volatile boolean started;
     private final Map<String, RouteInfo> named = Collections.synchronizedMap(new LinkedHashMap<>());
 
-    public Routes(FerryConfig config) {
+    public Routes(FerryConfig config, Outcomes outcomes) {
+        if (config.health().pollStuckAfter().isNegative() || config.health().pollStuckAfter().isZero()) {
+            throw new ConfigurationException("ferry.health.poll-stuck-after must be longer than 0, e.g. 5m");
+        }
         this.config = config;
+        this.outcomes = outcomes;
     }
 
     /** Makes the parts of one route from its checked parameters; {@code where} names the route file in messages. */
     Delivery add(String where, RouteParameters route, Target target) {
-        TargetConnections connections = targets.computeIfAbsent(target.name(),
-                name -> new TargetConnections(target, config.backoff()));
-        gates.computeIfAbsent(target.name(), name -> new TargetGate(connections));
+        TargetConnections connections = targets.computeIfAbsent(target.name(), name -> {
+            TargetConnections made = new TargetConnections(target, config.backoff());
+            outcomes.targetGauge("ferry.connections.open", "FTPS connections the target's routes hold, idle or in use",
+                    name, made, TargetConnections::held);
+            return made;
+        });
         RouteConnections share = connections.forRoute(where, route.remoteDir().absolute());
         Delivery delivery = new Delivery(target, connections, share, record(where, route.source()), route,
-                config.retry().localFailureDelay());
+                config.retry().localFailureDelay(), config.health().pollStuckAfter());
+        gates.put(route.source(), new TargetGate(connections, delivery.pollWatch()));
         bySource.put(route.source(), delivery);
         unnamed.put(route.source(), new RouteInfo(null, where, route));
         String file = Path.of(where).getFileName().toString().replaceFirst("\\.ya?ml$", "");
@@ -62,9 +73,11 @@ public class Routes {
     /** Names the route a delivery belongs to, once Camel has made it. */
     void named(String routeId, Path source) {
         Delivery delivery = bySource.get(source);
-        delivery.routeId(routeId);
-        byRouteId.put(routeId, delivery);
         RouteInfo info = unnamed.remove(source);
+        RouteParameters route = info.parameters();
+        delivery.named(routeId,
+                outcomes.forRoute(routeId, route.target(), route.source(), route.include(), route.recursive()));
+        byRouteId.put(routeId, delivery);
         named.put(routeId, new RouteInfo(routeId, info.file(), info.parameters()));
     }
 
@@ -120,9 +133,10 @@ public class Routes {
         return workers.get(sourceOf(route));
     }
 
-    /** The poll strategy of the target a template bean's route ships to. */
+    /** The poll strategy of a template bean's route. */
     TargetGate gate(RouteTemplateContext route) {
-        return gates.get(delivery(route).target().name());
+        delivery(route);
+        return gates.get(sourceOf(route));
     }
 
     /** Stops the targets' timers once the application, Camel's graceful stop included, is done with them. */
@@ -130,6 +144,15 @@ public class Routes {
     void close() {
         workers.values().forEach(ExecutorService::shutdownNow);
         targets.values().forEach(TargetConnections::close);
+    }
+
+    /** Each route's poll watch, by route id, in the order of the route files. */
+    public Map<String, PollWatch> polls() {
+        Map<String, PollWatch> polls = new LinkedHashMap<>();
+        for (RouteInfo route : routes()) {
+            polls.put(route.id(), byRouteId.get(route.id()).pollWatch());
+        }
+        return polls;
     }
 
     /** The targets in use, by name. */

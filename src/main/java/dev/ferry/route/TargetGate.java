@@ -8,31 +8,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a target's routes from polling while {@link TargetConnections} has the target paused: files wait in their
- * source directory meanwhile, keeping their upload attempts.
+ * Keeps a route from polling while {@link TargetConnections} has its target paused: files wait in their source
+ * directory meanwhile, keeping their upload attempts. Tells the route's {@link PollWatch} when a poll starts and ends.
  */
 final class TargetGate implements PollingConsumerPollStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetGate.class);
 
     private final TargetConnections connections;
+    private final PollWatch watch;
 
-    TargetGate(TargetConnections connections) {
+    TargetGate(TargetConnections connections, PollWatch watch) {
         this.connections = connections;
+        this.watch = watch;
     }
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        return connections.isOpen();
+        if (!connections.isOpen()) {
+            return false;
+        }
+        watch.pollStarted();
+        return true;
     }
 
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
-        // nothing to do: each file's outcome is settled by its exchange
+        // each file's outcome is settled by its exchange
+        watch.pollEnded();
     }
 
     @Override
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        watch.pollEnded();
         LOG.warn("Polling {} failed: {}", endpoint, cause.getMessage());
         return false;
     }

@@ -54,6 +54,8 @@ final class ConnectionsProducer extends GenericFileProducer<FTPFile> {
             if (exchange.getException() == null) {
                 exchange.setProperty(FerryFtpsEndpoint.TRANSFER, connection.client().lastTransfer());
             }
+            String reply = connection.client().getReplyString();
+            exchange.setProperty(FerryFtpsEndpoint.LAST_REPLY, reply == null ? null : reply.trim());
         } finally {
             connections.release(connection);
         }

@@ -18,6 +18,8 @@ public class FerryFtpsEndpoint extends FtpsEndpoint {
 
     /** The exchange property holding the {@link dev.ferry.ftps.TransferReport} of the upload just made. */
     public static final String TRANSFER = "ferryTransfer";
+    /** Exchange property: the server's last reply on the upload's connection, once camel-ftp is done with it. */
+    public static final String LAST_REPLY = "ferryLastReply";
 
     private final RouteConnections connections;
 

@@ -62,7 +62,10 @@ class InstallIT {
                     + "ferry.targets.transfer.username=" + RealFtpServer.USER + "\n"
                     + "ferry.targets.transfer.password-file=${CREDENTIALS_DIRECTORY}/transfer\n"
                     + "ferry.targets.transfer.trust-store=" + root.resolve("etc/ferry/ca.pem") + "\n"
-                    + "quarkus.http.port=0\n";
+                    + "quarkus.http.port=0\n"
+                    // the example's audit trail, as installed: its own file in $LOGS_DIRECTORY
+                    + Files.readAllLines(properties).stream().filter(l -> l.startsWith("quarkus.log."))
+                            .map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
             Files.writeString(properties, mine);
             Files.writeString(root.resolve("etc/ferry/routes/outbox.yaml"), "- templatedRoute:\n"
                     + "    routeTemplateRef: ftps-upload\n    routeId: upload-outbox\n    parameters:\n"
@@ -89,7 +92,8 @@ class InstallIT {
             List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + SERVICE_USER,
                     "--regid=" + SERVICE_USER, "--init-groups", "--", "env",
                     "FERRY_CONFIG_DIR=" + root.resolve("etc/ferry"), "LANG=C.UTF-8",
-                    "CREDENTIALS_DIRECTORY=" + credentials, "JAVA_HOME=" + System.getProperty("java.home"),
+                    "CREDENTIALS_DIRECTORY=" + credentials, "LOGS_DIRECTORY=" + root.resolve("var/log/ferry"),
+                    "JAVA_HOME=" + System.getProperty("java.home"),
                     root.resolve("opt/ferry/bin/ferry").toString()));
             Process ferry = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();
@@ -106,6 +110,9 @@ class InstallIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(dropped));
                 String owner = Files.getOwner(outbox.resolve(".archive")).getName();
                 assertEquals(SERVICE_USER, owner, "the archive was not made by the service user");
+                Path audit = root.resolve("var/log/ferry/audit.jsonl");
+                assertTrue(Files.readString(audit).contains("\"outcome\":\"delivered\",\"route\":\"upload-outbox\""),
+                        "no delivery in the installed audit trail " + audit + ": " + Files.readString(audit));
             } finally {
                 ferry.destroy();
                 assertTrue(ferry.waitFor(60, TimeUnit.SECONDS));

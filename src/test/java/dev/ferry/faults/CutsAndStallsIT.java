@@ -5,10 +5,14 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.json.JsonObject;
 
 import dev.ferry.testing.FaultyProxy;
 import dev.ferry.testing.FaultyProxy.Fault;
@@ -135,6 +139,50 @@ class CutsAndStallsIT {
             TestFiles.assertSameBytes(file, remote.resolve("stall.bin"));
             assertTrue(seconds <= DATA_TIMEOUT_SECONDS + 2, "stall detected after " + seconds + " s");
             assertEquals(200, ferry.readiness().statusCode(), "still not ready after the stall was dealt with");
+        }
+    }
+
+    @Test
+    void aPollBlockedBehindAStalledUploadIsReportedStuckByNameUntilItMovesAgain() throws Exception {
+        Path file = TestFiles.random(tmp.resolve("src/stall.bin"), 32L * 1024 * 1024, 3);
+        plan.arm(Fault.STALL, 2L * 1024 * 1024);
+        config.property("ferry.health.poll-stuck-after", "1s").property("ferry.targets.transfer.max-connections", "1");
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            ferry.awaitLog("Listening on", Duration.ofSeconds(30));
+            // moved in together, so that one poll lists them all, the stalled one first (oldest): with one
+            // connection next-1 waits in the route's queue and the poll waits to hand over next-2
+            Path staged = Files.createDirectories(tmp.resolve("staged"));
+            long now = System.currentTimeMillis();
+            Files.copy(file, staged.resolve("stall.bin"));
+            Files.setLastModifiedTime(staged.resolve("stall.bin"), FileTime.fromMillis(now - 10_000));
+            for (String next : List.of("next-1.csv", "next-2.csv", "next-3.csv")) {
+                Files.writeString(staged.resolve(next), next + "\n");
+                Files.setLastModifiedTime(staged.resolve(next), FileTime.fromMillis(now - 5_000));
+            }
+            for (String name : List.of("next-1.csv", "next-2.csv", "next-3.csv", "stall.bin")) {
+                Files.move(staged.resolve(name), outbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            }
+            AtomicReference<JsonObject> stuck = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                JsonObject polls = ferry.healthChecks("/q/health/ready").get("ferry-polls");
+                if ("DOWN".equals(polls.getString("status"))) {
+                    stuck.set(polls);
+                }
+                return stuck.get() != null;
+            });
+            String upload = stuck.get().getJsonObject("data").getString("upload");
+            assertTrue(upload.startsWith("DOWN: the poll that started at "), upload);
+            assertTrue(upload.contains("has made no progress for "), upload);
+            assertTrue(upload.contains("(ferry.health.poll-stuck-after is 1 s)"), upload);
+            assertEquals("UP", ferry.healthChecks("/q/health/live").get("ferry-process").getString("status"));
+
+            // the stall is cut after the data timeout, the file sent again, the other two follow: the poll moves
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> Files.exists(archive().resolve("stall.bin")) && Files.exists(archive().resolve(
+                            "next-3.csv")));
+            TestFiles.assertSameBytes(file, remote.resolve("stall.bin"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> "UP"
+                    .equals(ferry.healthChecks("/q/health/ready").get("ferry-polls").getString("status")));
         }
     }
 

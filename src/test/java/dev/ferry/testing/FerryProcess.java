@@ -136,13 +136,32 @@ public final class FerryProcess implements AutoCloseable {
 
     /** GET /q/health/ready on the HTTP port the process logged. */
     public java.net.http.HttpResponse<String> readiness() throws IOException, InterruptedException {
+        return get("/q/health/ready");
+    }
+
+    /** GET {@code path} on Ferry's HTTP port (health, metrics), once it listens. */
+    public java.net.http.HttpResponse<String> get(String path) throws IOException, InterruptedException {
         awaitLog("Listening on", Duration.ofSeconds(30));
         java.util.regex.Matcher port = java.util.regex.Pattern.compile("Listening on: http://127.0.0.1:(\\d+)")
                 .matcher(log());
         assertTrue(port.find(), log());
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/q/health/ready")).build(),
+                java.net.URI.create("http://127.0.0.1:" + port.group(1) + path)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The checks of a health response ({@code /q/health/ready}, {@code /q/health/live}), by name. */
+    public java.util.Map<String, jakarta.json.JsonObject> healthChecks(String path)
+            throws IOException, InterruptedException {
+        String body = get(path).body();
+        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.StringReader(body))) {
+            java.util.Map<String, jakarta.json.JsonObject> checks = new java.util.TreeMap<>();
+            for (jakarta.json.JsonObject check : reader.readObject().getJsonArray("checks")
+                    .getValuesAs(jakarta.json.JsonObject.class)) {
+                checks.put(check.getString("name"), check);
+            }
+            return checks;
+        }
     }
 
     /**

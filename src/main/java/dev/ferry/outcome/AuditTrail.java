@@ -1,0 +1,23 @@
+package dev.ferry.outcome;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit trail: one JSON line per file outcome ({@link FileOutcome#toJson()}), logged at INFO to the category
+ * {@value #CATEGORY}. Where it goes is logging configuration: by default the console (the journal, under systemd);
+ * the installed {@code application.properties} sends it to a rotated file of its own under {@code /var/log/ferry}
+ * (README, "Audit trail").
+ */
+public final class AuditTrail {
+
+    public static final String CATEGORY = "ferry.audit";
+    private static final Logger LOG = LoggerFactory.getLogger(CATEGORY);
+
+    private AuditTrail() {
+    }
+
+    static void write(FileOutcome outcome) {
+        LOG.info("{}", outcome.toJson());
+    }
+}
