@@ -57,6 +57,9 @@ if [ -n "$runner" ]; then
   install -m 755 "$runner" "$stage/ferry-runner"
 else
   cp -a target/quarkus-app "$stage/quarkus-app"
+  # a cache made at build time (quarkus.package.jar.appcds.*) fits only the build's JVM and relative class path: the
+  # one below is made on this host instead
+  rm -f "$stage/quarkus-app/app.aot" "$stage/quarkus-app/app.aotconf" "$stage/quarkus-app/app-cds.jsa"
 fi
 chmod 755 "$stage"
 rm -rf "$ROOT/opt/ferry/lib.old"
@@ -86,6 +89,30 @@ fi
 install -d -m 750 "$ROOT/var/lib/ferry" "$ROOT/var/log/ferry"
 [ -e "$ROOT/var/lib/ferry/outbox" ] || install -d -m 750 "$ROOT/var/lib/ferry/outbox"
 owner "$ROOT/var/lib/ferry" "$ROOT/var/lib/ferry/outbox" "$ROOT/var/log/ferry"
+
+# JVM 25 and newer: an AOT cache of what start-up loads, made with this host's JVM and the installed paths (a cache
+# serves only the JVM build and class path it was made with), by a 'ferry validate' as the service user (it must
+# not leave root's files in a source). The launcher uses it when present; a JVM update makes it unused, not harmful:
+# install again to remake it.
+java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
+aot="$ROOT/opt/ferry/lib/quarkus-app/ferry.aot"
+if [ -z "$runner" ] && "$java_bin" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCacheOutput '; then
+  as_user=()
+  work=$(mktemp -d)
+  if [ -z "$DESTDIR" ]; then
+    as_user=(setpriv "--reuid=$USER_NAME" "--regid=$USER_NAME" --init-groups --)
+    chown "$USER_NAME:" "$work"
+  fi
+  "${as_user[@]}" env FERRY_CONFIG_DIR="$ROOT/etc/ferry" LANG=C.UTF-8 "$java_bin" -XX:AOTCacheOutput="$work/ferry.aot" \
+    -jar "$ROOT/opt/ferry/lib/quarkus-app/quarkus-run.jar" validate >/dev/null 2>&1 || true
+  if [ -f "$work/ferry.aot" ]; then
+    install -m 644 "$work/ferry.aot" "$aot"
+    say "made the JVM's AOT cache $aot (faster start)"
+  else
+    say "could not make an AOT cache (the service starts without one)"
+  fi
+  rm -rf "$work"
+fi
 
 # the unit, with the native drop-in when the native binary is installed
 install -d -m 755 "$ROOT/etc/systemd/system"
