@@ -91,25 +91,37 @@ install -d -m 750 "$ROOT/var/lib/ferry" "$ROOT/var/log/ferry"
 owner "$ROOT/var/lib/ferry" "$ROOT/var/lib/ferry/outbox" "$ROOT/var/log/ferry"
 
 # JVM 25 and newer: an AOT cache of what start-up loads, made with this host's JVM and the installed paths (a cache
-# serves only the JVM build and class path it was made with), by a 'ferry validate' as the service user (it must
-# not leave root's files in a source). The launcher uses it when present; a JVM update makes it unused, not harmful:
-# install again to remake it.
+# serves only the JVM build and class path it was made with): 'ferry validate' is run once, as the service user, on a
+# throwaway configuration of its own (one target, one route on an empty directory), so that it reads no credential
+# and touches no source. The launcher uses the cache when present; after a JVM update the JVM leaves it unused:
+# install again to remake it. Into a DESTDIR tree only with FERRY_AOT=yes (its paths are those of the tree).
 java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
 aot="$ROOT/opt/ferry/lib/quarkus-app/ferry.aot"
-if [ -z "$runner" ] && "$java_bin" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCacheOutput '; then
-  as_user=()
+rm -f "$aot"
+flags=$("$java_bin" -XX:+PrintFlagsFinal -version 2>/dev/null || true)
+if [ -z "$runner" ] && { [ -z "$DESTDIR" ] || [ "${FERRY_AOT:-}" = yes ]; } && grep -q ' AOTCacheOutput ' <<<"$flags"
+then
   work=$(mktemp -d)
+  mkdir -p "$work/cfg/routes" "$work/outbox"
+  printf 'training\n' > "$work/cfg/password"
+  chmod 600 "$work/cfg/password"
+  printf '%s\n' "ferry.targets.aot.host=127.0.0.1" "ferry.targets.aot.port=21" "ferry.targets.aot.username=aot" \
+    "ferry.targets.aot.password-file=$work/cfg/password" > "$work/cfg/application.properties"
+  printf '%s\n' "- templatedRoute:" "    routeTemplateRef: ftps-upload" "    routeId: aot" "    parameters:" \
+    "      - name: source" "        value: $work/outbox" "      - name: target" "        value: aot" \
+    "      - name: remoteDir" "        value: in" > "$work/cfg/routes/aot.yaml"
+  as_user=()
   if [ -z "$DESTDIR" ]; then
+    chown -R "$USER_NAME:" "$work"
     as_user=(setpriv "--reuid=$USER_NAME" "--regid=$USER_NAME" --init-groups --)
-    chown "$USER_NAME:" "$work"
   fi
-  "${as_user[@]}" env FERRY_CONFIG_DIR="$ROOT/etc/ferry" LANG=C.UTF-8 "$java_bin" -XX:AOTCacheOutput="$work/ferry.aot" \
-    -jar "$ROOT/opt/ferry/lib/quarkus-app/quarkus-run.jar" validate >/dev/null 2>&1 || true
-  if [ -f "$work/ferry.aot" ]; then
+  if ${as_user[@]+"${as_user[@]}"} env -i PATH=/usr/bin:/bin LANG=C.UTF-8 FERRY_CONFIG_DIR="$work/cfg" \
+      "$java_bin" -XX:AOTCacheOutput="$work/ferry.aot" -jar "$ROOT/opt/ferry/lib/quarkus-app/quarkus-run.jar" \
+      validate > "$work/training.log" 2>&1 && [ -f "$work/ferry.aot" ]; then
     install -m 644 "$work/ferry.aot" "$aot"
     say "made the JVM's AOT cache $aot (faster start)"
   else
-    say "could not make an AOT cache (the service starts without one)"
+    say "no AOT cache made (the service starts without one): $(tail -1 "$work/training.log")"
   fi
   rm -rf "$work"
 fi

@@ -45,9 +45,10 @@ public interface FerryConfig {
 
         /**
          * A route's poll is reported stuck (readiness DOWN) when, while it runs, nothing has moved for this long:
-         * no file listed, handed over or read for an upload.
+         * no file listed, handed over or read for an upload. Longer than {@code ferry.retry.max-delay}: a poll may
+         * wait for upload threads that sleep before a retry.
          */
-        @WithDefault("5m")
+        @WithDefault("10m")
         Duration pollStuckAfter();
     }
 

@@ -9,14 +9,17 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
  * The files waiting in a route's source, as its metrics and summary line show them: regular files the route would
  * pick up (matching {@code include}, names not starting with a dot, in subdirectories when {@code recursive}),
- * counted with the age of the oldest. For the metrics the source is listed at most once every {@link #FRESH_FOR},
- * however often they are scraped; the summary line lists it afresh ({@link #relist}). A listing stops after
- * {@link #MAX_FILES}, which is then what it reports.
+ * counted with the age of the oldest. Asking never lists the source itself: it answers with the last listing and, when
+ * that is older than {@link #FRESH_FOR} (or a fresh one is asked for), has the next one made on {@code lister}. A
+ * source that hangs (a dead network mount) so holds up one listing thread, never a scrape of {@code /q/metrics} or
+ * the summary line. A listing stops after {@link #MAX_FILES}, which is then what it reports.
  */
 final class Backlog {
 
@@ -26,38 +29,44 @@ final class Backlog {
     private final Path source;
     private final Pattern include;
     private final boolean recursive;
-    private long listedAtNanos;
-    private boolean listed;
-    private long waiting;
-    private long oldestModifiedMillis;
+    private final Executor lister;
+    private final AtomicBoolean listing = new AtomicBoolean();
+    private volatile long listedAtNanos = System.nanoTime() - FRESH_FOR.toNanos();
+    private volatile long waiting;
+    private volatile long oldestModifiedMillis;
 
-    Backlog(Path source, Pattern include, boolean recursive) {
+    Backlog(Path source, Pattern include, boolean recursive, Executor lister) {
         this.source = source;
         this.include = include;
         this.recursive = recursive;
+        this.lister = lister;
     }
 
-    synchronized long waiting() {
-        refresh();
+    long waiting() {
+        refreshIfStale();
         return waiting;
     }
 
     /** Seconds since the oldest waiting file was last modified; 0 when none waits. */
-    synchronized double oldestAgeSeconds() {
-        refresh();
+    double oldestAgeSeconds() {
+        refreshIfStale();
         return waiting == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldestModifiedMillis) / 1000.0;
     }
 
-    /** Lists the source now, whenever it was last listed. */
-    synchronized void relist() {
-        listed = false;
-        refresh();
+    /** Has the source listed again, whenever it was last: what the next answers show. */
+    void relist() {
+        if (listing.compareAndSet(false, true)) {
+            lister.execute(this::list);
+        }
     }
 
-    private void refresh() {
-        if (listed && System.nanoTime() - listedAtNanos < FRESH_FOR.toNanos()) {
-            return;
+    private void refreshIfStale() {
+        if (System.nanoTime() - listedAtNanos >= FRESH_FOR.toNanos()) {
+            relist();
         }
+    }
+
+    private void list() {
         long[] count = {0};
         long[] oldest = {Long.MAX_VALUE};
         try {
@@ -88,13 +97,14 @@ final class Backlog {
                             return FileVisitResult.CONTINUE;
                         }
                     });
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // the source itself cannot be listed: the route's own poll reports that; nothing is known to wait
+        } finally {
+            oldestModifiedMillis = oldest[0];
+            waiting = count[0];
+            listedAtNanos = System.nanoTime();
+            listing.set(false);
         }
-        waiting = count[0];
-        oldestModifiedMillis = oldest[0];
-        listed = true;
-        listedAtNanos = System.nanoTime();
     }
 
     private static boolean hidden(Path path) {

@@ -111,8 +111,9 @@ public record FileOutcome(Instant time, Outcome outcome, String route, String ta
                     case '\r' -> out.append("\\r");
                     case '\t' -> out.append("\\t");
                     default -> {
-                        // other control characters, and the separators some JSON readers take for line breaks
-                        if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+                        // other control characters (C0, DEL, C1 with NEL), and the separators some readers take
+                        // for line breaks
+                        if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029') {
                             out.append(String.format("\\u%04x", (int) c));
                         } else {
                             out.append(c);

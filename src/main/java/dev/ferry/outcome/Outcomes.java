@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.ferry.config.FerryConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,16 +34,29 @@ public class Outcomes {
     private final Duration interval;
     private final List<RouteReport> reports = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService summaries;
+    /** Lists the sources for {@link Backlog}, one listing at a time per source, off any caller's thread. */
+    private final ExecutorService listings = Executors.newCachedThreadPool(run -> {
+        Thread thread = new Thread(run, "ferry-backlog");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public Outcomes(MeterRegistry registry, FerryConfig config) {
         this.registry = registry;
         this.interval = config.log().summaryInterval();
+        if (interval.isNegative() || !interval.isZero() && interval.toMillis() < 1) {
+            throw new ConfigurationException(
+                    "ferry.log.summary-interval must be 0 (no summary lines) or at least 1ms, e.g. 1m");
+        }
     }
 
     /** The report of one route, from its source as the route picks files up. */
     public synchronized RouteReport forRoute(String route, String target, Path source, Pattern include,
             boolean recursive) {
-        RouteReport report = new RouteReport(registry, route, target, new Backlog(source, include, recursive));
+        Backlog backlog = new Backlog(source, include, recursive, listings);
+        // the first listing starts now, on a listing thread: a source that hangs never holds up the start
+        backlog.relist();
+        RouteReport report = new RouteReport(registry, route, target, backlog);
         reports.add(report);
         if (summaries == null && !interval.isZero()) {
             summaries = Executors.newSingleThreadScheduledExecutor(run -> {
@@ -76,5 +91,6 @@ public class Outcomes {
         if (summaries != null) {
             summaries.shutdownNow();
         }
+        listings.shutdownNow();
     }
 }

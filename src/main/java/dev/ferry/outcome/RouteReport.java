@@ -36,6 +36,7 @@ public final class RouteReport {
     private final Counter notResumed;
     private final LongAdder[] sinceSummary = new LongAdder[Outcome.values().length];
     private final LongAdder bytesSinceSummary = new LongAdder();
+    private boolean shownWaiting;
 
     RouteReport(MeterRegistry registry, String route, String target, Backlog backlog) {
         this.route = route;
@@ -78,14 +79,19 @@ public final class RouteReport {
         }
     }
 
-    /** Uploaded and in place; {@code transferMillis} is the upload's own time, without retries. */
+    /**
+     * Uploaded and in place; {@code transferMillis} is the upload's own time, without retries ({@code -1}: not
+     * known, left out of {@code ferry_upload_duration}).
+     */
     public void delivered(FileOutcome outcome, long transferMillis) {
         AuditTrail.write(outcome);
         delivered.increment();
         long size = outcome.size() == null ? 0 : outcome.size();
         bytes.increment(size);
         bytesSinceSummary.add(size);
-        uploads.record(transferMillis, TimeUnit.MILLISECONDS);
+        if (transferMillis >= 0) {
+            uploads.record(transferMillis, TimeUnit.MILLISECONDS);
+        }
         if (outcome.resumed() != null) {
             (outcome.resumed() ? resumed : notResumed).increment();
         }
@@ -116,6 +122,12 @@ public final class RouteReport {
         sinceSummary[Outcome.SKIPPED.ordinal()].increment();
     }
 
+    /** Ferry stopped while the file waited for its next attempt: the last one failed, the file stays for next start. */
+    public void stoppedWhileRetrying(FileOutcome outcome) {
+        fileFailures.increment();
+        skipped(outcome);
+    }
+
     /** The target could not be used: the file waits in its source, its attempts kept. */
     public void targetFailed() {
         targetFailures.increment();
@@ -130,8 +142,9 @@ public final class RouteReport {
     }
 
     /**
-     * Logs what happened since the last summary, when anything did or files are waiting: one line per route and
-     * interval while files flow, nothing while the route is idle.
+     * Logs what happened since the last summary, when anything did or files are waiting (and once more when the
+     * last of them has gone): one line per route and interval while files flow, nothing while the route is idle.
+     * The count of waiting files is that of the last listing; a new one is asked for with each line.
      */
     void summarize(Duration interval) {
         long[] counts = new long[sinceSummary.length];
@@ -141,11 +154,12 @@ public final class RouteReport {
             total += counts[i];
         }
         long sent = bytesSinceSummary.sumThenReset();
-        backlog.relist();
         long waiting = backlog.waiting();
-        if (total == 0 && waiting == 0) {
+        backlog.relist();
+        if (total == 0 && waiting == 0 && !shownWaiting) {
             return;
         }
+        shownWaiting = waiting > 0;
         SUMMARY.info("Route {} -> {}, last {} s: {} delivered ({} bytes), {} retried, {} quarantined, {} skipped; {}",
                 route, target, interval.toSeconds(), counts[Outcome.DELIVERED.ordinal()], String.format("%,d", sent),
                 counts[Outcome.RETRIED.ordinal()], counts[Outcome.QUARANTINED.ordinal()],

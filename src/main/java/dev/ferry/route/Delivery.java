@@ -3,7 +3,9 @@ package dev.ferry.route;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,12 +14,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.Names;
 import dev.ferry.ftps.RouteConnections;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetConnections;
+import dev.ferry.ftps.TargetPausedException;
 import dev.ferry.ftps.TargetUnavailableException;
 import dev.ferry.ftps.TransferReport;
 import dev.ferry.outcome.FileOutcome;
@@ -67,6 +71,8 @@ public class Delivery {
     private volatile String routeId = "?";
     private volatile RouteReport routeReport;
     private final PollWatch watch;
+    /** Keys of files this process delivered and has not archived yet (the archive could not take them). */
+    private final Set<String> awaitingArchive = ConcurrentHashMap.newKeySet();
 
     Delivery(Target target, TargetConnections connections, RouteConnections routeConnections, DeliveryRecord delivered,
             RouteParameters route, Duration localFailureDelay, Duration pollStuckAfter) {
@@ -123,10 +129,13 @@ public class Delivery {
         if (delivered.contains(key)) {
             exchange.setProperty(ALREADY_DELIVERED, true);
             exchange.setProperty(RECORD_KEY, key);
-            LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", shown(exchange),
-                    target.address(), remoteDir);
-            routeReport.skipped(outcome(exchange, Outcome.SKIPPED, 0, Files.size(source), null, null,
-                    "delivered before Ferry stopped; archived without sending it again"));
+            if (!awaitingArchive.contains(key)) {
+                // delivered by an earlier run (its audit line is there): this run only archives it
+                LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", shown(exchange),
+                        target.address(), remoteDir);
+                routeReport.skipped(outcome(exchange, Outcome.SKIPPED, 0, sizeOrNull(source), null, null,
+                        "delivered before Ferry stopped; archived without sending it again"));
+            }
         }
     }
 
@@ -136,6 +145,7 @@ public class Delivery {
         FileState sent = exchange.getIn().getBody(LocalFile.class).sent();
         String key = key(exchange, sent);
         exchange.setProperty(RECORD_KEY, key);
+        awaitingArchive.add(key);
         if (!delivered.add(key)) {
             LOG.error(
                     "{} was delivered to {}:{} but cannot be recorded as delivered (see above); it is not sent again "
@@ -149,7 +159,7 @@ public class Delivery {
                 outcome(exchange, Outcome.DELIVERED, attempts(exchange), sent.size(),
                         exchange.getIn().getBody(LocalFile.class).sha256(),
                         transfer, null),
-                transfer == null ? 0 : transfer.millis());
+                transfer == null ? -1 : transfer.millis());
     }
 
     /** An attempt failed; Camel tries again after the retry delay. */
@@ -182,13 +192,17 @@ public class Delivery {
         String key = exchange.getProperty(RECORD_KEY, String.class);
         if (key != null) {
             delivered.remove(key);
+            awaitingArchive.remove(key);
         }
     }
 
     /** The target could not be used at all: pause it, and leave the file for a later poll. */
     public void targetUnavailable(Exchange exchange) {
         Causes.find(failure(exchange), TargetUnavailableException.class).ifPresent(connections::failed);
-        routeReport.targetFailed();
+        if (Causes.find(failure(exchange), TargetPausedException.class).isEmpty()) {
+            // a file handed over while the target is paused was not tried: no failure of the target to count
+            routeReport.targetFailed();
+        }
         LOG.debug("{} waits in {} until target {} is available", shown(exchange), source(exchange).getParent(),
                 target.name());
     }
@@ -201,7 +215,8 @@ public class Delivery {
             LOG.info("{} stays in {} for the next start (stopping while retrying: {})", shown(exchange),
                     source(exchange).getParent(),
                     describe(error));
-            routeReport.skipped(outcome(exchange, Outcome.SKIPPED, attempts(exchange), sizeOrNull(source(exchange)),
+            routeReport.stoppedWhileRetrying(outcome(exchange, Outcome.SKIPPED, attempts(exchange),
+                    sizeOrNull(source(exchange)),
                     null,
                     null,
                     "Ferry stopped while retrying; the file stays in the source for the next start (last error: "
@@ -328,9 +343,10 @@ public class Delivery {
                 : remoteDir + "/" + relativePath;
     }
 
+    /** The size of the file itself (a link's own, not its target's), or {@code null} when it cannot be read. */
     private static Long sizeOrNull(Path file) {
         try {
-            return Files.size(file);
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
         } catch (IOException e) {
             return null;
         }

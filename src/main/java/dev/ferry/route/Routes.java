@@ -44,8 +44,10 @@ public class Routes {
     private final Map<String, RouteInfo> named = Collections.synchronizedMap(new LinkedHashMap<>());
 
     public Routes(FerryConfig config, Outcomes outcomes) {
-        if (config.health().pollStuckAfter().isNegative() || config.health().pollStuckAfter().isZero()) {
-            throw new ConfigurationException("ferry.health.poll-stuck-after must be longer than 0, e.g. 5m");
+        if (config.health().pollStuckAfter().compareTo(config.retry().maxDelay()) <= 0) {
+            // the poll waits while every upload thread sleeps before its retry: that is not stuck
+            throw new ConfigurationException("ferry.health.poll-stuck-after (" + config.health().pollStuckAfter()
+                    + ") must be longer than ferry.retry.max-delay (" + config.retry().maxDelay() + ")");
         }
         this.config = config;
         this.outcomes = outcomes;

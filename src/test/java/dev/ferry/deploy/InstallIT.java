@@ -74,6 +74,11 @@ class InstallIT {
                     + "      - name: remoteDir\n        value: /installed\n");
             install(root);
             assertEquals(mine, Files.readString(properties), "an install overwrote the operator's configuration");
+            // on JDK 25 and newer the install makes the AOT cache the launcher then starts with; before, none
+            assertEquals(Runtime.version().feature() >= 25,
+                    Files.isRegularFile(root.resolve("opt/ferry/lib/quarkus-app/ferry.aot")),
+                    "AOT cache on JDK " + Runtime.version().feature());
+            assertFalse(Files.exists(root.resolve("opt/ferry/lib/quarkus-app/app.aot")), "the build's cache was kept");
 
             // what systemd does for the unit: the service user, its environment, the credential in a directory
             // only that user can read
@@ -137,7 +142,8 @@ class InstallIT {
 
     private static void script(Path root, List<String> command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(Map.of("DESTDIR", root.toString()));
+        builder.environment().putAll(Map.of("DESTDIR", root.toString(), "JAVA_HOME", System.getProperty("java.home"),
+                "FERRY_AOT", "yes"));
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS));

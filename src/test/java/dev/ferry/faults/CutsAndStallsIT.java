@@ -146,7 +146,10 @@ class CutsAndStallsIT {
     void aPollBlockedBehindAStalledUploadIsReportedStuckByNameUntilItMovesAgain() throws Exception {
         Path file = TestFiles.random(tmp.resolve("src/stall.bin"), 32L * 1024 * 1024, 3);
         plan.arm(Fault.STALL, 2L * 1024 * 1024);
-        config.property("ferry.health.poll-stuck-after", "1s").property("ferry.targets.transfer.max-connections", "1");
+        // a data timeout longer than the stuck-poll limit, itself longer than the retry delays (as start-up demands)
+        config.property("ferry.health.poll-stuck-after", "4s").property("ferry.retry.max-delay", "3s")
+                .property("ferry.targets.transfer.data-timeout", "10s")
+                .property("ferry.targets.transfer.max-connections", "1");
         try (FerryProcess ferry = FerryProcess.start(config)) {
             ferry.awaitLog("Listening on", Duration.ofSeconds(30));
             // moved in together, so that one poll lists them all, the stalled one first (oldest): with one
@@ -173,7 +176,7 @@ class CutsAndStallsIT {
             String upload = stuck.get().getJsonObject("data").getString("upload");
             assertTrue(upload.startsWith("DOWN: the poll that started at "), upload);
             assertTrue(upload.contains("has made no progress for "), upload);
-            assertTrue(upload.contains("(ferry.health.poll-stuck-after is 1 s)"), upload);
+            assertTrue(upload.contains("(ferry.health.poll-stuck-after is 4 s)"), upload);
             assertEquals("UP", ferry.healthChecks("/q/health/live").get("ferry-process").getString("status"));
 
             // the stall is cut after the data timeout, the file sent again, the other two follow: the poll moves
