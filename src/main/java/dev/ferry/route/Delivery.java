@@ -129,7 +129,11 @@ public class Delivery {
         if (delivered.contains(key)) {
             exchange.setProperty(ALREADY_DELIVERED, true);
             exchange.setProperty(RECORD_KEY, key);
-            if (!awaitingArchive.contains(key)) {
+            if (awaitingArchive.contains(key)) {
+                // delivered (and audited) by this run; the archive could not take it then
+                LOG.info("{} was delivered to {}:{} earlier; moving it to the archive again, without sending it",
+                        shown(exchange), target.address(), remoteDir);
+            } else {
                 // delivered by an earlier run (its audit line is there): this run only archives it
                 LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", shown(exchange),
                         target.address(), remoteDir);

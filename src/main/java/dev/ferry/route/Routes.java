@@ -46,8 +46,9 @@ public class Routes {
     public Routes(FerryConfig config, Outcomes outcomes) {
         if (config.health().pollStuckAfter().compareTo(config.retry().maxDelay()) <= 0) {
             // the poll waits while every upload thread sleeps before its retry: that is not stuck
-            throw new ConfigurationException("ferry.health.poll-stuck-after (" + config.health().pollStuckAfter()
-                    + ") must be longer than ferry.retry.max-delay (" + config.retry().maxDelay() + ")");
+            throw new ConfigurationException("ferry.health.poll-stuck-after ("
+                    + config.health().pollStuckAfter().toSeconds() + " s) must be longer than ferry.retry.max-delay ("
+                    + config.retry().maxDelay().toSeconds() + " s): raise it, e.g. 10m");
         }
         this.config = config;
         this.outcomes = outcomes;

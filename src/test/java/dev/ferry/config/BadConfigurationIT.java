@@ -131,6 +131,21 @@ class BadConfigurationIT {
     }
 
     @Test
+    void stuckPollLimitNotLongerThanTheRetryDelays() throws Exception {
+        config.target("site", 2121, "u", "p").property("ferry.health.poll-stuck-after", "5m")
+                .route("upload", outbox, "site", "/in");
+        assertFailsWith(
+                "ferry.health.poll-stuck-after (300 s) must be longer than ferry.retry.max-delay (300 s): raise it, e.g. 10m");
+    }
+
+    @Test
+    void negativeSummaryInterval() throws Exception {
+        config.target("site", 2121, "u", "p").property("ferry.log.summary-interval", "-1s")
+                .route("upload", outbox, "site", "/in");
+        assertFailsWith("ferry.log.summary-interval must be 0 (no summary lines) or at least 1ms, e.g. 1m");
+    }
+
+    @Test
     void portOutOfRange() throws Exception {
         config.target("site", 70000, "u", "p").route("upload", outbox, "site", "/in");
         assertFailsWith("ferry.targets.site.port must be a TCP port (1-65535)");
