@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
  * the overrides ({@code connect}, {@code sslNegotiation}, {@code login}, {@code sendCommand}, {@code getReply},
  * {@code changeWorkingDirectory}, {@code _openDataConnection_}, {@code _storeFile}, {@code rename}) and the state they
  * share (control session, reply lock, working directory, tickets), and read-only views of that state for
- * {@code ferry check} ({@link #controlSession()}, {@link #lastPassiveReply()}, {@link #lastDataChannel()}). What needs none of that state lives in small
- * classes: {@link Tls} (contexts, bounded handshakes, advice), {@link PassivePolicy}, {@link UploadWatch},
- * {@link ReuseRefusal}, {@link RemoteFiles}, {@link TicketRenewal}, {@link WorkingDirectory}, {@link Deadline} (on
- * the target's {@link NetworkTimer}), {@link SessionKeySocket}.
+ * {@code ferry check} ({@link #controlSession()}, {@link #lastPassiveReply()}, {@link #lastDataChannel()}). What
+ * needs none of that state lives in small classes: {@link Tls} (contexts, bounded handshakes, advice),
+ * {@link PassivePolicy}, {@link UploadWatch}, {@link ReuseRefusal}, {@link RemoteFiles}, {@link TicketRenewal},
+ * {@link WorkingDirectory}, {@link Deadline} (on the target's {@link NetworkTimer}), {@link SessionKeySocket}.
  */
 public class FtpsClient extends FTPSClient implements AutoCloseable {
 

@@ -99,7 +99,7 @@ final class LocalFile {
             }
         }
 
-        /** Read through, so that the digest sees every byte (FTP clients do not skip; this keeps it true if one did). */
+        /** Reads through, so that the digest sees every byte (FTP clients do not skip; this keeps it so if one did). */
         @Override
         public long skip(long n) throws IOException {
             byte[] discard = new byte[(int) Math.min(8192, Math.max(0, n))];

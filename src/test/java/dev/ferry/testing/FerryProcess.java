@@ -169,15 +169,10 @@ public final class FerryProcess implements AutoCloseable {
      * reason.
      */
     public String readinessOf(String target) throws IOException, InterruptedException {
-        String body = readiness().body();
-        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(new java.io.StringReader(body))) {
-            return reader.readObject().getJsonArray("checks").getValuesAs(jakarta.json.JsonObject.class).stream()
-                    .filter(check -> check.getString("name").equals("ferry-targets"))
-                    .map(check -> check.getJsonObject("data").getString(target, null))
-                    .filter(java.util.Objects::nonNull).findFirst()
-                    // while Ferry is still starting, the check names no target yet: the caller keeps polling
-                    .orElse("(no readiness data for target " + target + ") " + body);
-        }
+        jakarta.json.JsonObject targets = healthChecks("/q/health/ready").get("ferry-targets");
+        String state = targets == null ? null : targets.getJsonObject("data").getString(target, null);
+        // while Ferry is still starting, the check names no target yet: the caller keeps polling
+        return state != null ? state : "(no readiness data for target " + target + ") " + targets;
     }
 
     public boolean isAlive() { return process.isAlive(); }
