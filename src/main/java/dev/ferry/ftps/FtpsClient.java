@@ -5,19 +5,15 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -38,25 +34,27 @@ import org.slf4j.LoggerFactory;
  * the one place every command and reply passes, so the checks that must hold for all of them live here: no argument
  * with a line break, an overall deadline per reply, replies read only by the thread that sent the command.
  * <p>
- * One concern, one control connection as the Commons Net hooks see it, hence over 400 lines: what is left here are
- * the overrides ({@code connect}, {@code sslNegotiation}, {@code login}, {@code sendCommand}, {@code getReply},
- * {@code changeWorkingDirectory}, {@code _openDataConnection_}, {@code _storeFile}, {@code rename}) and the state they
- * share (control session, reply lock, working directory, tickets), and read-only views of that state for
- * {@code ferry check} ({@link #controlSession()}, {@link #lastPassiveReply()}, {@link #lastDataChannel()}). What
- * needs none of that state lives in small classes: {@link Tls} (contexts, bounded handshakes, advice),
- * {@link PassivePolicy}, {@link UploadWatch}, {@link ReuseRefusal}, {@link RemoteFiles}, {@link TicketRenewal},
- * {@link WorkingDirectory}, {@link Deadline} (on the target's {@link NetworkTimer}), {@link SessionKeySocket}.
+ * Why this class is longer than the others: it is the Commons Net hooks of one control connection and the state they
+ * share, and nothing else. What is left here are the overrides ({@code connect}, {@code sslNegotiation},
+ * {@code login}, {@code sendCommand}, {@code getReply}, {@code changeWorkingDirectory}, {@code logout},
+ * {@code _openDataConnection_}, {@code _storeFile}, {@code rename}), the state they share (control session, reply
+ * lock, working directory, tickets, the sockets a deadline closes), and read-only views of that state for
+ * {@code ferry check} ({@link #controlSession()}, {@link #lastPassiveReply()}, {@link #lastDataChannel()}). Every
+ * step that needs none of that state is a small class the hooks call: {@link Commands} (what may be sent),
+ * {@link Tls} (contexts, the TLS layer of both connections, bounded handshakes, advice), {@link Resumption}
+ * (what a data connection offers, whether it resumed), {@link PassivePolicy} (where a data connection goes, its
+ * socket), {@link SessionKeySocket}, {@link UploadWatch} (the copy and its stall cut), {@link TicketRenewal} (TLS 1.3
+ * tickets), {@link WorkingDirectory}, {@link RemoteFiles} (SIZE check, rename over an existing file),
+ * {@link ReuseRefusal} (refusals explained), {@link Deadline} on the target's {@link NetworkTimer}.
  */
 public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FtpsClient.class);
 
-    /** AWS Transfer Family supports none of these; Ferry never sends them. */
-    private static final Set<String> NEVER_SENT = Set.of("APPE", "REST", "SITE", "PORT", "EPRT", "STOU");
-    private static final int DRAIN_MILLIS = 5_000;
+    /** How long the reply after a failed upload is waited for. */
+    private static final int REPLY_AFTER_FAILURE_MILLIS = 5_000;
     /** A NOOP is sent only when the control connection has been silent for this long. */
     private static final long NOOP_NOT_BEFORE = 1_000_000_000L;
-    private static final int SLICE = 16 * 1024;
 
     private final Target target;
     private final boolean fromRoot;
@@ -226,13 +224,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     protected void sslNegotiation() throws IOException {
         sslContext = Tls.newContext(target);
         Socket plain = _socket_;
-        SSLSocket socket = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, _hostname_, plain.getPort(),
-                true);
-        socket.setUseClientMode(true);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        parameters.setProtocols(protocols);
-        socket.setSSLParameters(parameters);
+        SSLSocket socket = Tls.layer(sslContext, plain, _hostname_, plain.getPort(), protocols);
         Tls.handshake(socket, plain, "control connection", target, timer);
         controlPlain = plain;
         _socket_ = socket;
@@ -321,16 +313,13 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     }
 
     /**
-     * Every command passes here: the commands AWS Transfer Family does not support are never sent, and neither is an
-     * argument with a line break or NUL, which would reach the server as further commands (a file named
-     * {@code "x\r\nDELE y"}, a remote directory or password with a line break in it).
+     * Every command passes here: {@link Commands} refuses what must never reach the server (unsupported commands,
+     * arguments with a line break or NUL); a NOOP on a connection that just answered and a CWD already made cost no
+     * round trip ({@link WorkingDirectory}).
      */
     @Override
     public int sendCommand(String command, String args) throws IOException {
-        if (NEVER_SENT.contains(command)) {
-            throw new IOException(command + " is never sent by Ferry (AWS Transfer Family does not support it)");
-        }
-        checkArgument(command, args);
+        Commands.check(command, args, target);
         exchange.lock();
         try {
             if ("NOOP".equals(command) && isConnected() && System.nanoTime() - lastReplyNanos < NOOP_NOT_BEFORE) {
@@ -376,17 +365,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     @Override
     public String printWorkingDirectory() throws IOException {
         return workingDirectory.isKnown() ? workingDirectory.current() : super.printWorkingDirectory();
-    }
-
-    private void checkArgument(String command, String args) throws UnsafeArgumentException {
-        if (args != null && Names.breaksCommandLine(args)) {
-            throw new UnsafeArgumentException("Refused to send " + command + " to " + target.address()
-                    + ": its argument "
-                    + ("PASS".equals(command)
-                            ? "(the password of " + target.key("password-file") + ")"
-                            : Names.printable(args))
-                    + " holds a line break or NUL, which the server would take for further commands; nothing was sent");
-        }
     }
 
     /**
@@ -469,7 +447,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     @Override
     protected Socket _openDataConnection_(String command, String arg) throws IOException {
         // before any data connection is opened: a refused argument leaves the control connection as it was
-        checkArgument(command, arg);
+        Commands.check(command, arg, target);
         if (controlSession == null || !isConnected()) {
             throw new IOException("Not connected to " + target.address());
         }
@@ -480,36 +458,14 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         if (endpoint == null) {
             return null;
         }
-        SessionKeySocket plain = new SessionKeySocket(getRemotePort());
+        Socket plain = PassivePolicy.open(endpoint, getRemotePort(), target);
         dataPlain = plain;
-        // without TCP_NODELAY each TLS handshake on a data connection waits for delayed ACKs (~40 ms)
-        plain.setTcpNoDelay(true);
-        plain.setSoTimeout(millis(target.dataTimeout()));
-        try {
-            plain.connect(endpoint, millis(target.connectTimeout()));
-        } catch (IOException e) {
-            plain.close();
-            throw new DataConnectionException(
-                    "Cannot open the data connection to " + endpoint.getAddress().getHostAddress() + ":"
-                            + endpoint.getPort() + " (" + target.key("passive-address") + "=" + policyName() + "): " + e
-                            + ". Check that the server's passive ports are reachable from this host",
-                    e);
-        }
         if (!FTPReply.isPositivePreliminary(sendCommand(command, arg))) {
             plain.close();
             return null;
         }
-        SSLSocket data = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, _hostname_, getRemotePort(),
-                true);
-        data.setUseClientMode(true);
-        SSLParameters parameters = data.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        // a TLS 1.2 session is resumed offering TLS 1.2 alone: a ClientHello that also offers TLS 1.3 computes key
-        // shares (two elliptic-curve key pairs) for each file, the largest CPU cost of a small upload. (A TLS 1.3
-        // data connection keeps the full list: offering TLS 1.3 alone, the JDK does not resume.)
-        boolean tls12 = controlSession != null && "TLSv1.2".equals(controlSession.getProtocol());
-        parameters.setProtocols(tls12 ? new String[]{"TLSv1.2"} : protocols);
-        data.setSSLParameters(parameters);
+        SSLSocket data = Tls.layer(sslContext, plain, _hostname_, getRemotePort(),
+                Resumption.dataProtocols(controlSession, protocols));
         try {
             Tls.handshake(data, plain, "data connection", target, timer);
         } catch (IOException e) {
@@ -517,9 +473,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             throw new DataConnectionException(
                     "TLS handshake on the data connection for " + command + " failed: " + e.getMessage(), e);
         }
-        boolean resumed = resumedFromControl(data.getSession());
+        boolean resumed = Resumption.resumed(controlSession, data.getSession());
         lastDataChannel = new DataChannel(passiveReply, endpoint, data.getSession().getProtocol(), resumed);
-        if (isTls13() && !resumed) {
+        if (Resumption.isTls13(controlSession) && !resumed) {
             // the server will most likely refuse it; whatever comes next starts on a fresh control connection
             renewal.notResumed();
         }
@@ -527,26 +483,19 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     }
 
     /**
-     * On TLS 1.3 every data connection resumes with a session ticket, and the JDK uses each ticket once. vsftpd sends
-     * a new ticket on every data connection; ProFTPD 1.3.8 sends tickets only after a full handshake, so its control
-     * connection runs out. When the client's session cache shrank since the previous data connection (a ticket was
-     * used and none came back), the control connection is renewed, keeping the working directory, before the next.
+     * On TLS 1.3, renews the control connection, keeping the working directory, when {@link TicketRenewal} says the
+     * client's tickets ran out (ProFTPD 1.3.8 sends none on data connections).
      */
-    /** On TLS 1.3, renews the control connection when {@link TicketRenewal} says the tickets ran out. */
     private void renewIfTicketsRanOut() throws IOException {
-        if (!isTls13()) {
+        if (!Resumption.isTls13(controlSession)) {
             return;
         }
-        int tickets = unusedTickets();
+        int tickets = TicketRenewal.unused(sslContext);
         if (renewal.due(tickets, target.address())) {
             renewControlConnection();
-            tickets = unusedTickets();
+            tickets = TicketRenewal.unused(sslContext);
         }
         renewal.transferStarts(tickets);
-    }
-
-    private int unusedTickets() {
-        return Collections.list(sslContext.getClientSessionContext().getIds()).size();
     }
 
     private void renewControlConnection() throws IOException {
@@ -569,8 +518,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         }
     }
 
-    private boolean isTls13() { return controlSession != null && "TLSv1.3".equals(controlSession.getProtocol()); }
-
     /**
      * STOR only (APPE is never used): streams the file, then checks the remote SIZE before Camel renames it. After a
      * failure that leaves the control connection in an unknown state (no final reply), it is closed, so the next
@@ -578,10 +525,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      */
     @Override
     protected boolean _storeFile(String command, String remote, InputStream local) throws IOException {
-        if (!"STOR".equals(command)) {
-            throw new IOException(command + " is never sent by Ferry (AWS Transfer Family does not support it)");
-        }
-        checkArgument(command, remote);
+        Commands.checkUpload(command, remote, target);
         exchange.lock();
         try {
             return store(command, remote, local);
@@ -608,26 +552,17 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         }
         SSLSocket data = (SSLSocket) socket;
         SSLSession session = data.getSession();
-        boolean resumed = resumedFromControl(session);
+        boolean resumed = Resumption.resumed(controlSession, session);
         Socket plain = dataPlain;
         UploadWatch progress = UploadWatch.start(timer, remote, target.dataTimeout(), plain);
         upload = progress;
         try (data; progress) {
-            OutputStream out = data.getOutputStream();
             if (buffer == null) {
                 buffer = new byte[target.bufferSize()];
             }
-            for (int n; (n = local.read(buffer)) != -1;) {
-                // written in slices so that progress is seen on slow links too, not once per buffer
-                for (int offset = 0; offset < n; offset += SLICE) {
-                    int length = Math.min(SLICE, n - offset);
-                    out.write(buffer, offset, length);
-                    progress.sent(length);
-                }
-            }
-            out.flush();
+            progress.copy(local, data.getOutputStream(), buffer);
             progress.close();
-            finishUpload(data, plain);
+            TicketRenewal.collectTicket(data, plain, target, timer);
         } catch (IOException e) {
             // after a stall the server will not answer soon either: the control connection is replaced, not waited on
             String reply = progress.stalled() ? "" : serverReplyAfterFailure();
@@ -635,10 +570,14 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             String cause = progress.stalled()
                     ? "no progress for " + target.dataTimeout().toSeconds() + " s (" + target.key("data-timeout") + ")"
                     : e.getMessage();
-            throw new IOException("Upload of " + remote + " to " + target.address() + " failed after "
+            String message = "Upload of " + remote + " to " + target.address() + " failed after "
                     + progress.bytes() + " bytes: "
-                    + cause + (reply.isEmpty() ? "" : "; server replied: " + reply) + resumptionNote(session, resumed)
-                    + ReuseRefusal.explain(reply, session.getProtocol(), resumed), e);
+                    + cause + (reply.isEmpty() ? "" : "; server replied: " + reply) + Resumption.note(session, resumed)
+                    + ReuseRefusal.explain(reply, session.getProtocol(), resumed);
+            // the server refused the data connection itself, seen only once the write failed: the target's problem
+            throw !reply.isEmpty() && refusesDataConnections(getReplyCode())
+                    ? new DataConnectionException(message, e)
+                    : new IOException(message, e);
         } finally {
             upload = null;
         }
@@ -649,7 +588,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             String reply = getReplyString().trim();
             throw refused(
                     "Upload of " + remote + " to " + target.address() + " refused: " + reply.replaceAll("\\.$", "")
-                            + resumptionNote(session, resumed)
+                            + Resumption.note(session, resumed)
                             + ReuseRefusal.explain(reply, session.getProtocol(), resumed));
         }
         remoteFiles.verifySize(remote, bytes);
@@ -663,10 +602,11 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      * not the file's: every file would get it. Anything else (553: no permission, a bad name) is the file's.
      */
     private IOException refused(String message) {
-        int code = getReplyCode();
-        return code == FTPReply.CANNOT_OPEN_DATA_CONNECTION || code == 522
-                ? new DataConnectionException(message)
-                : new IOException(message);
+        return refusesDataConnections(getReplyCode()) ? new DataConnectionException(message) : new IOException(message);
+    }
+
+    private static boolean refusesDataConnections(int code) {
+        return code == FTPReply.CANNOT_OPEN_DATA_CONNECTION || code == 522;
     }
 
     /** Renames the uploaded temporary file into place, over an existing one: see {@link RemoteFiles}. */
@@ -684,33 +624,10 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         return completed;
     }
 
-    /**
-     * On TLS 1.3 the JDK learns the server's next session ticket only when it reads, and a STOR never reads its
-     * data connection: half-close it and read to its end (bounded), so the next data connection can resume too.
-     */
-    private void finishUpload(SSLSocket data, Socket plain) {
-        if (!"TLSv1.3".equals(data.getSession().getProtocol())) {
-            return;
-        }
-        // each read is bounded by the socket timeout, the whole drain by the deadline
-        try (Deadline deadline = Deadline
-                .after(timer, Duration.ofMillis(Math.min(DRAIN_MILLIS, target.dataTimeout().toMillis())), plain)) {
-            data.shutdownOutput();
-            data.setSoTimeout(DRAIN_MILLIS);
-            InputStream in = data.getInputStream();
-            byte[] scratch = new byte[1024];
-            while (in.read(scratch) != -1) {
-                // nothing is expected but post-handshake messages and the server's close_notify
-            }
-        } catch (IOException e) {
-            LOG.trace("Draining the data connection ended with {}", e.toString());
-        }
-    }
-
     private String serverReplyAfterFailure() {
         try {
             if (isConnected()) {
-                setSoTimeout(DRAIN_MILLIS);
+                setSoTimeout(REPLY_AFTER_FAILURE_MILLIS);
                 getReply();
                 setSoTimeout(millis(target.dataTimeout()));
                 return getReplyString().trim();
@@ -719,23 +636,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             // the server dropped the control connection (vsftpd does after refusing a data connection)
         }
         return "";
-    }
-
-    private String resumptionNote(SSLSession session, boolean resumed) {
-        return " [data connection: " + session.getProtocol() + ", "
-                + (resumed ? "TLS session resumed" : "TLS session NOT resumed")
-                + "]";
-    }
-
-    /**
-     * The JDK keeps a session's creation time when it resumes it (by session ID or by ticket), so equal creation
-     * times, protocol and cipher suite mean the data connection resumed the control connection's session.
-     */
-    private boolean resumedFromControl(SSLSession data) {
-        SSLSession control = controlSession;
-        return control != null && data.getCreationTime() == control.getCreationTime()
-                && data.getProtocol().equals(control.getProtocol())
-                && data.getCipherSuite().equals(control.getCipherSuite());
     }
 
     private InetSocketAddress passiveEndpoint() throws IOException {
@@ -747,10 +647,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             return null;
         }
         return PassivePolicy.pasvEndpoint(getReplyString(), target.passiveAddress(), control);
-    }
-
-    private String policyName() {
-        return target.passiveAddress().name().toLowerCase();
     }
 
     /** Disconnects, if connected. */

@@ -3,12 +3,17 @@ package dev.ferry.ftps;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.ferry.config.TargetConfig.PassiveAddress;
 
-/** Where a passive data connection goes: the server's EPSV or PASV reply read, and {@code passive-address} applied. */
+/**
+ * Where a passive data connection goes: the server's EPSV or PASV reply read, and {@code passive-address} applied;
+ * and the plain TCP socket of that connection, opened there.
+ */
 final class PassivePolicy {
 
     private static final Pattern PASV_REPLY = Pattern
@@ -65,5 +70,33 @@ final class PassivePolicy {
     private static boolean isCgnat(InetAddress address) {
         byte[] bytes = address.getAddress();
         return bytes.length == 4 && (bytes[0] & 0xff) == 100 && (bytes[1] & 0xc0) == 64;
+    }
+
+    /**
+     * The plain socket of a data connection, connected to {@code endpoint} within {@code connect-timeout}, reading
+     * within {@code data-timeout}, reporting {@code sessionPort} (the control connection's, see
+     * {@link SessionKeySocket}). Failing to reach the server's passive ports is the target's problem, not the file's.
+     */
+    static Socket open(InetSocketAddress endpoint, int sessionPort, Target target) throws IOException {
+        SessionKeySocket plain = new SessionKeySocket(sessionPort);
+        // without TCP_NODELAY each TLS handshake on a data connection waits for delayed ACKs (~40 ms)
+        plain.setTcpNoDelay(true);
+        plain.setSoTimeout(millis(target.dataTimeout().toMillis()));
+        try {
+            plain.connect(endpoint, millis(target.connectTimeout().toMillis()));
+        } catch (IOException e) {
+            plain.close();
+            throw new DataConnectionException(
+                    "Cannot open the data connection to " + endpoint.getAddress().getHostAddress() + ":"
+                            + endpoint.getPort() + " (" + target.key("passive-address") + "="
+                            + target.passiveAddress().name().toLowerCase(Locale.ROOT) + "): " + e
+                            + ". Check that the server's passive ports are reachable from this host",
+                    e);
+        }
+        return plain;
+    }
+
+    private static int millis(long millis) {
+        return (int) Math.min(Integer.MAX_VALUE, millis);
     }
 }

@@ -1,5 +1,13 @@
 package dev.ferry.ftps;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Collections;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,10 +17,14 @@ import org.slf4j.LoggerFactory;
  * (ProFTPD 1.3.8) lets them run out, and the next data connection would be refused. Then, or after a data connection
  * that did not resume, the client renews its control connection before the next transfer. Logged once at INFO, as a
  * decision; every later renewal at DEBUG.
+ * <p>
+ * The JDK learns a server's next ticket only when it reads, and a STOR never reads its data connection: after each
+ * TLS 1.3 upload {@link #collectTicket} reads the data connection to its end.
  */
 final class TicketRenewal {
 
     private static final Logger LOG = LoggerFactory.getLogger(TicketRenewal.class);
+    private static final int DRAIN_MILLIS = 5_000;
 
     private int ticketsAtLastTransfer = -1;
     private boolean afterFailedResumption;
@@ -56,5 +68,33 @@ final class TicketRenewal {
     /** A transfer starts with this many unused tickets. */
     void transferStarts(int tickets) {
         ticketsAtLastTransfer = tickets;
+    }
+
+    /** The unused session tickets (TLS 1.3) or sessions (TLS 1.2) in the context's client cache. */
+    static int unused(SSLContext context) {
+        return Collections.list(context.getClientSessionContext().getIds()).size();
+    }
+
+    /**
+     * Half-closes a TLS 1.3 data connection after its upload and reads it to its end, each read bounded by the socket
+     * timeout and the whole by a deadline that closes {@code plain}: what arrives is the server's post-handshake
+     * messages (its next session ticket) and its close_notify.
+     */
+    static void collectTicket(SSLSocket data, Socket plain, Target target, NetworkTimer timer) {
+        if (!"TLSv1.3".equals(data.getSession().getProtocol())) {
+            return;
+        }
+        try (Deadline deadline = Deadline
+                .after(timer, Duration.ofMillis(Math.min(DRAIN_MILLIS, target.dataTimeout().toMillis())), plain)) {
+            data.shutdownOutput();
+            data.setSoTimeout(DRAIN_MILLIS);
+            InputStream in = data.getInputStream();
+            byte[] scratch = new byte[1024];
+            while (in.read(scratch) != -1) {
+                // nothing is expected but post-handshake messages and the server's close_notify
+            }
+        } catch (IOException e) {
+            LOG.trace("Draining the data connection ended with {}", e.toString());
+        }
     }
 }

@@ -8,11 +8,12 @@ import java.security.cert.CertificateNotYetValidException;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * TLS for one target: a fresh context per control connection, handshakes bounded in time, and what to tell the
- * operator when a handshake fails.
+ * TLS for one target: a fresh context per control connection, the TLS layer of control and data connections set up
+ * one way, handshakes bounded in time, and what to tell the operator when a handshake fails.
  */
 final class Tls {
 
@@ -41,6 +42,22 @@ final class Tls {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot set up TLS for target " + target.name() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The client TLS layer over a connected plain socket, the same for control and data connections: the host name
+     * checked against the certificate, and only {@code protocols} offered. {@code port} is the one the JDK's session
+     * cache files the session under: for a data connection the control connection's, so that it resumes.
+     */
+    static SSLSocket layer(SSLContext context, Socket plain, String host, int port, String[] protocols)
+            throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
+        socket.setUseClientMode(true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setProtocols(protocols);
+        socket.setSSLParameters(parameters);
+        return socket;
     }
 
     /** A TLS handshake, bounded as a whole by {@code data-timeout} as well as per read. */

@@ -1,6 +1,8 @@
 package dev.ferry.ftps;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -12,6 +14,9 @@ import java.util.concurrent.ScheduledFuture;
  * that time on, the readiness check reports the upload as stalled.
  */
 final class UploadWatch implements AutoCloseable {
+
+    /** Progress is counted per slice, so that it is seen on slow links too, not once per buffer. */
+    private static final int SLICE = 16 * 1024;
 
     private final String remote;
     private final Duration limit;
@@ -38,6 +43,18 @@ final class UploadWatch implements AutoCloseable {
     /** Starts watching an upload to {@code remote} over the data connection whose TCP socket is {@code plain}. */
     static UploadWatch start(NetworkTimer timer, String remote, Duration limit, Socket plain) {
         return new UploadWatch(timer, remote, limit, plain);
+    }
+
+    /** Copies the file to the data connection through {@code buffer}, counting every slice written. */
+    void copy(InputStream local, OutputStream out, byte[] buffer) throws IOException {
+        for (int n; (n = local.read(buffer)) != -1;) {
+            for (int offset = 0; offset < n; offset += SLICE) {
+                int length = Math.min(SLICE, n - offset);
+                out.write(buffer, offset, length);
+                sent(length);
+            }
+        }
+        out.flush();
     }
 
     void sent(int n) {

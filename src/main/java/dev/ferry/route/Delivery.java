@@ -10,9 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,7 +27,6 @@ import dev.ferry.outcome.RouteReport;
 import dev.ferry.upload.FerryFtpsEndpoint;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.file.GenericFileOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +51,6 @@ public class Delivery {
     static final String RETRIES = "ferryRetries";
     static final String TEMP_NAME = "FerryTemporaryName";
     static final String RECORD_KEY = "ferryRecordKey";
-    private static final int MAX_NAME_BYTES = 255;
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd");
 
@@ -65,7 +60,7 @@ public class Delivery {
     private final DeliveryRecord delivered;
     private final Path archiveDir;
     private final Path failedDir;
-    private final String remoteDir;
+    private final RouteParameters.RemoteDir remoteDir;
     private final Duration localFailureDelay;
     private final Pickup pickup;
     private volatile String routeId = "?";
@@ -82,7 +77,7 @@ public class Delivery {
         this.delivered = delivered;
         this.archiveDir = route.archive();
         this.failedDir = route.failed();
-        this.remoteDir = route.remoteDir().toString();
+        this.remoteDir = route.remoteDir();
         this.watch = new PollWatch(pollStuckAfter);
         this.pickup = new Pickup(route,
                 (file, relative, reason) -> quarantine(file, relative, routeId, 0, null, reason, 0),
@@ -122,7 +117,7 @@ public class Delivery {
         connections.checkOpen();
         Path source = source(exchange);
         String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        exchange.getIn().setHeader(TEMP_NAME, temporaryName(name, exchange.getFromRouteId()));
+        exchange.getIn().setHeader(TEMP_NAME, TemporaryName.of(name, exchange.getFromRouteId()));
         // each attempt reads the file afresh and fails if it changes meanwhile (LocalFile)
         exchange.getIn().setBody(new LocalFile(source, relativePath(exchange), watch::progress));
         String key = key(exchange, FileState.of(source));
@@ -168,11 +163,11 @@ public class Delivery {
 
     /** An attempt failed; Camel tries again after the retry delay. */
     public void retrying(Exchange exchange) {
-        Exception error = failure(exchange);
+        Exception error = Failures.of(exchange);
         // the attempt that failed, before it is counted as retried
         routeReport.retried(
                 outcome(exchange, Outcome.RETRIED, attempts(exchange), sizeOrNull(source(exchange)), null, null,
-                        describe(error)));
+                        Failures.describe(error)));
         exchange.setProperty(RETRIES, 1 + exchange.getProperty(RETRIES, 0, Integer.class));
     }
 
@@ -188,8 +183,8 @@ public class Delivery {
             LOG.debug("Archived {} as {}", shown(exchange), Names.printable(archived.toString()));
         } catch (IOException | RuntimeException e) {
             hold(source,
-                    "was delivered but cannot be moved to the archive " + archiveDir + " (" + e
-                            + "); it stays in the source and is "
+                    "was delivered but cannot be moved to the archive " + archiveDir + " ("
+                            + Names.printable(e.toString()) + "); it stays in the source and is "
                             + "archived, not sent again, once the archive directory can take it");
             return;
         }
@@ -202,8 +197,8 @@ public class Delivery {
 
     /** The target could not be used at all: pause it, and leave the file for a later poll. */
     public void targetUnavailable(Exchange exchange) {
-        Causes.find(failure(exchange), TargetUnavailableException.class).ifPresent(connections::failed);
-        if (Causes.find(failure(exchange), TargetPausedException.class).isEmpty()) {
+        Causes.find(Failures.of(exchange), TargetUnavailableException.class).ifPresent(connections::failed);
+        if (Causes.find(Failures.of(exchange), TargetPausedException.class).isEmpty()) {
             // a file handed over while the target is paused was not tried: no failure of the target to count
             routeReport.targetFailed();
         }
@@ -213,23 +208,23 @@ public class Delivery {
 
     /** Every attempt failed: move the file to the failed directory with a {@code .error} report beside it. */
     public void quarantine(Exchange exchange) throws IOException {
-        Exception error = failure(exchange);
+        Exception error = Failures.of(exchange);
         if (exchange.getContext().isStopping()) {
             // redelivery was cut short by shutdown: the file is not at fault, so it waits for the next start
             LOG.info("{} stays in {} for the next start (stopping while retrying: {})", shown(exchange),
                     source(exchange).getParent(),
-                    describe(error));
+                    Failures.describe(error));
             routeReport.stoppedWhileRetrying(outcome(exchange, Outcome.SKIPPED, attempts(exchange),
                     sizeOrNull(source(exchange)),
                     null,
                     null,
                     "Ferry stopped while retrying; the file stays in the source for the next start (last error: "
-                            + describe(error) + ")"));
+                            + Failures.describe(error) + ")"));
             return;
         }
         int attempts = attempts(exchange);
-        quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts, reply(error),
-                describe(error), exchange.getClock().elapsed());
+        quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts, Failures.reply(error),
+                Failures.describe(error), exchange.getClock().elapsed());
     }
 
     /** Moves the file to the failed directory, its report beside it; a file the disk cannot take is held instead. */
@@ -251,13 +246,14 @@ public class Delivery {
                     Names.printable(moved.toString()),
                     Names.printable(error));
             routeReport.quarantined(new FileOutcome(Instant.now(), Outcome.QUARANTINED, route, target.name(),
-                    source.toString(), remotePath(relativePath), sizeOrNull(moved), null, elapsedMs, attempts, null,
+                    source.toString(), remoteDir.file(relativePath), sizeOrNull(moved), null, elapsedMs, attempts, null,
                     null, reply, error + "; moved to " + moved));
         } catch (IOException | RuntimeException e) {
             hold(source,
                     "failed " + attempts + " attempts (" + Names.printable(error)
                             + ") but cannot be moved to the failed directory "
-                            + failedDir + " (" + e + "); it stays in the source and is tried again later");
+                            + failedDir + " (" + Names.printable(e.toString())
+                            + "); it stays in the source and is tried again later");
         }
     }
 
@@ -267,70 +263,16 @@ public class Delivery {
         LOG.error("{} {}", Names.printable(source.toString()), why);
     }
 
-    static boolean isTargetProblem(Exchange exchange) {
-        return Causes.find(failure(exchange), TargetUnavailableException.class).isPresent();
-    }
-
-    /** While the error handler chooses a policy the failure is still the exchange's exception; after, a property. */
-    private static Exception failure(Exchange exchange) {
-        Exception current = exchange.getException();
-        return current != null ? current : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-    }
-
-    /** The server's last reply code and text, when the failure carries them. */
-    static String reply(Throwable error) {
-        for (Throwable t : Causes.chain(error)) {
-            if (t instanceof GenericFileOperationFailedException e && e.getCode() > 0) {
-                String reason = e.getReason() == null ? "" : e.getReason().trim();
-                return reason.startsWith(String.valueOf(e.getCode())) ? reason : (e.getCode() + " " + reason).trim();
-            }
-        }
-        return null;
-    }
-
-    /** The messages of the failure's chain, outermost first, leaving out wrappers that only repeat their cause. */
-    static String describe(Throwable error) {
-        List<String> parts = new ArrayList<>();
-        for (Throwable t : Causes.chain(error)) {
-            parts.add(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().trim());
-        }
-        Set<String> kept = new LinkedHashSet<>();
-        for (int i = 0; i < parts.size(); i++) {
-            String part = parts.get(i);
-            boolean repeatsCause = parts.subList(i + 1, parts.size()).stream()
-                    .anyMatch(inner -> !inner.isEmpty() && part.contains(inner));
-            if (!repeatsCause) {
-                kept.add(part);
-            }
-        }
-        return String.join(" <- ", kept);
-    }
-
-    /**
-     * {@code .<name>.<route>.ferry-part} in the same remote directory: the same on every attempt, so a later attempt
-     * replaces what a crash left, and never another route's, so two routes sending one name to one directory do not
-     * write into each other's upload. The route id stands in the name when it is short and plain, else its CRC-32;
-     * for names too long for that, {@code .ferry-<crc32 of the name>-<route>.part}.
-     */
-    static String temporaryName(String name, String routeId) {
-        String route = routeId.matches("[A-Za-z0-9_-]{1,40}") ? routeId : DeliveryRecord.crc(routeId);
-        String readable = "." + name + "." + route + ".ferry-part";
-        if (readable.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_BYTES) {
-            return readable;
-        }
-        return ".ferry-" + DeliveryRecord.crc(name) + "-" + DeliveryRecord.crc(routeId) + ".part";
-    }
-
     /** An outcome of the exchange's file; {@code transfer} (the last upload's) and {@code reason} may be absent. */
     private FileOutcome outcome(Exchange exchange, Outcome outcome, int attempts, Long size, String sha256,
             TransferReport transfer, String reason) {
-        Exception error = failure(exchange);
+        Exception error = Failures.of(exchange);
         String reply = exchange.getProperty(FerryFtpsEndpoint.LAST_REPLY, String.class);
-        if (error != null && reply(error) != null) {
-            reply = reply(error);
+        if (error != null && Failures.reply(error) != null) {
+            reply = Failures.reply(error);
         }
         return new FileOutcome(Instant.now(), outcome, exchange.getFromRouteId(), target.name(),
-                source(exchange).toString(), remotePath(relativePath(exchange)), size, sha256,
+                source(exchange).toString(), remoteDir.file(relativePath(exchange)), size, sha256,
                 exchange.getClock().elapsed(), attempts,
                 transfer == null ? null : transfer.tlsProtocol(), transfer == null ? null : transfer.sessionResumed(),
                 reply == null ? null : Names.printable(reply), reason);
@@ -339,12 +281,6 @@ public class Delivery {
     /** Upload attempts made for the exchange's file so far, the one under way included. */
     private static int attempts(Exchange exchange) {
         return 1 + exchange.getProperty(RETRIES, 0, Integer.class);
-    }
-
-    private String remotePath(String relativePath) {
-        return remoteDir.isEmpty() || remoteDir.endsWith("/")
-                ? remoteDir + relativePath
-                : remoteDir + "/" + relativePath;
     }
 
     /** The size of the file itself (a link's own, not its target's), or {@code null} when it cannot be read. */
@@ -357,7 +293,7 @@ public class Delivery {
     }
 
     private String key(Exchange exchange, FileState state) {
-        return DeliveryRecord.key(target.name(), remoteDir, relativePath(exchange), state);
+        return DeliveryRecord.key(target.name(), remoteDir.toString(), relativePath(exchange), state);
     }
 
     /** The relative path as log lines show it. */

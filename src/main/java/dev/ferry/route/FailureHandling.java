@@ -37,7 +37,7 @@ public class FailureHandling extends RouteConfigurationBuilder {
 
         RouteConfigurationDefinition configuration = routeConfiguration(CONFIGURATION_ID);
         // connection refused, TLS handshake failed, login refused: not the file's fault, so no attempt is spent
-        configuration.onException(Exception.class).onWhen(Delivery::isTargetProblem)
+        configuration.onException(Exception.class).onWhen(Failures::isTargetProblem)
                 .handled(true)
                 .process(exchange -> routes.delivery(exchange).targetUnavailable(exchange));
 

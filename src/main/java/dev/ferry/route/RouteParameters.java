@@ -62,6 +62,14 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
             return new RemoteDir(absolute, path);
         }
 
+        /** Where a file with this relative path ends on the server, as log lines and reports show it. */
+        public String file(String relativePath) {
+            String directory = toString();
+            return directory.isEmpty() || directory.endsWith("/")
+                    ? directory + relativePath
+                    : directory + "/" + relativePath;
+        }
+
         /** As the operator wrote it, for log lines and reports. */
         @Override
         public String toString() {
