@@ -40,12 +40,18 @@ final class RemoteFiles {
             return true;
         }
         String refusal = client.getReplyString().trim();
-        if (refusesRenameOverExisting(client.getReplyCode(), refusal) && exists(to) && client.deleteFile(to)
-                && FTPReply.isPositiveIntermediate(client.rnfr(from))
-                && FTPReply.isPositiveCompletion(client.rnto(to))) {
-            LOG.debug("{} refused to rename over {} ({}); replaced it by delete and rename", target.address(), to,
-                    refusal);
-            return true;
+        if (refusesRenameOverExisting(client.getReplyCode(), refusal) && exists(to) && client.deleteFile(to)) {
+            if (FTPReply.isPositiveIntermediate(client.rnfr(from)) && FTPReply.isPositiveCompletion(client.rnto(to))) {
+                LOG.debug("{} refused to rename over {} ({}); replaced it by delete and rename", target.address(), to,
+                        refusal);
+                return true;
+            }
+            // the old file is gone and the new one waits under its temporary name: the next attempt renames it
+            throw new IOException("Deleted the old " + to + " on " + target.address() + " to rename " + from
+                    + " over it (the server refuses renaming over a file: " + refusal
+                    + "), but the rename then failed: "
+                    + client.getReplyString().trim() + "; the new file stays under " + from
+                    + " and the next attempt sends it again");
         }
         throw new IOException("Cannot rename " + from + " to " + to + " on " + target.address() + ": " + refusal);
     }

@@ -42,6 +42,8 @@ public final class TargetConnections implements AutoCloseable {
     private long probeStarted;
     private Instant closedUntil = Instant.MIN;
     private String problem;
+    /** The last failure came after a login (no data connection): only an upload proves the target usable again. */
+    private boolean failedAfterLogin;
 
     public TargetConnections(Target target, FerryConfig.Backoff backoff) {
         this.target = target;
@@ -153,7 +155,7 @@ public final class TargetConnections implements AutoCloseable {
     /** A client, not yet connected; {@code fromRoot} as {@link FtpsClient} takes it. */
     FtpsClient newClient(boolean fromRoot) {
         FtpsClient client = new FtpsClient(target, fromRoot, timer);
-        client.onLogin(this::succeeded);
+        client.onLogin(this::loggedIn);
         client.connectGuard(this::beforeConnect);
         clients.add(client);
         return client;
@@ -215,6 +217,7 @@ public final class TargetConnections implements AutoCloseable {
             return;
         }
         failures++;
+        failedAfterLogin = e instanceof DataConnectionException;
         proven = false;
         probing = false;
         notifyAll();
@@ -237,13 +240,30 @@ public final class TargetConnections implements AutoCloseable {
         timer.close();
     }
 
-    /** A login succeeded: the target is usable again. */
+    /**
+     * A login succeeded: connections may log in side by side again. After a connection, TLS or login failure that is
+     * the end of the target's problem; after a data-connection failure (passive ports unreachable, data connection
+     * refused) it is not, since every login succeeds while every upload fails: the pause keeps growing and readiness
+     * stays DOWN until an upload succeeds.
+     */
+    synchronized void loggedIn() {
+        if (failedAfterLogin) {
+            proven = true;
+            probing = false;
+            notifyAll();
+            return;
+        }
+        succeeded();
+    }
+
+    /** An upload succeeded (or a login, after a failure before it): the target is usable again. */
     public synchronized void succeeded() {
         if (failures > 0) {
             LOG.info("Target {} ({}) is reachable again after {} failed attempts", target.name(), target.address(),
                     failures);
         }
         failures = 0;
+        failedAfterLogin = false;
         problem = null;
         closedUntil = Instant.MIN;
         proven = true;

@@ -145,7 +145,7 @@ public class RouteFileLoader {
      * Fails closed: an FTP endpoint that would not use Ferry's client (whose trust, host-name and session-reuse checks
      * are the point; Camel's stock FTPS client checks certificate dates only) is refused before it can connect.
      */
-    private static Endpoint onlyFerrysClient(String uri, Endpoint endpoint) {
+    static Endpoint onlyFerrysClient(String uri, Endpoint endpoint) {
         if (endpoint instanceof RemoteFileEndpoint<?>
                 && !(endpoint instanceof FerryFtpsEndpoint)) {
             throw new IllegalStateException(

@@ -37,6 +37,9 @@ public final class Demo {
         if (!Files.exists(passwordFile)) {
             byte[] random = new byte[12];
             new SecureRandom().nextBytes(random);
+            // created 0600, so it is never readable by others, not even between its creation and a chmod
+            Files.createFile(passwordFile,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(passwordFile, HexFormat.of().formatHex(random), StandardCharsets.UTF_8);
         }
         Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));

@@ -93,10 +93,12 @@ class InstallIT {
 
             Path staged = TestFiles.random(tmp.resolve("staged/café-installed.csv"), 70_000, 3);
             Path log = tmp.resolve("installed-ferry.log");
-            // setpriv execs the launcher as the user (runuser would stay in between and turn SIGTERM into 143)
+            // setpriv execs the launcher as the user (runuser would stay in between and turn SIGTERM into 143); a
+            // bare environment as a minimal unit gives, with no locale: the launcher's own LANG must let the JVM open
+            // the non-ASCII name
             List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + SERVICE_USER,
-                    "--regid=" + SERVICE_USER, "--init-groups", "--", "env",
-                    "FERRY_CONFIG_DIR=" + root.resolve("etc/ferry"), "LANG=C.UTF-8",
+                    "--regid=" + SERVICE_USER, "--init-groups", "--", "env", "-i", "PATH=/usr/bin:/bin",
+                    "FERRY_CONFIG_DIR=" + root.resolve("etc/ferry"),
                     "CREDENTIALS_DIRECTORY=" + credentials, "LOGS_DIRECTORY=" + root.resolve("var/log/ferry"),
                     "JAVA_HOME=" + System.getProperty("java.home"),
                     root.resolve("opt/ferry/bin/ferry").toString()));
@@ -112,6 +114,8 @@ class InstallIT {
                         .until(() -> !ferry.isAlive() || TestFiles.sameBytes(staged, remote));
                 assertTrue(ferry.isAlive(), Files.readString(log));
                 TestFiles.assertSameBytes(staged, remote);
+                assertFalse(Files.readString(log).contains("File names are decoded as"),
+                        "the launcher left the JVM without a UTF-8 locale: " + Files.readString(log));
                 await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(dropped));
                 String owner = Files.getOwner(outbox.resolve(".archive")).getName();
                 assertEquals(SERVICE_USER, owner, "the archive was not made by the service user");

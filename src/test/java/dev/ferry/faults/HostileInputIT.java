@@ -230,14 +230,26 @@ class HostileInputIT {
                 TestFiles.random(outbox.resolve("c.csv"), 100, 3));
         try (FerryProcess ferry = FerryProcess.start(config)) {
             ferry.awaitLog("Cannot open the data connection to 127.0.0.2", DELIVERY);
-            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> !Files.exists(failed()) && files.stream().allMatch(Files::exists));
-            var readiness = ferry.readiness();
-            System.out.printf(
-                    "HOSTILE INPUT SUITE (passive port unreachable): quarantined 0 of 3 after 8 s, readiness %d%n",
-                    readiness.statusCode());
-            assertEquals(503, readiness.statusCode(), readiness.body());
-            assertTrue(readiness.body().contains("Cannot open the data connection"), readiness.body());
+            long loginsBefore = logins();
+            // 8 s, checked every 250 ms: no file quarantined, and readiness DOWN throughout, between logins too
+            int checks = 0;
+            int notReady = 0;
+            for (long end = System.nanoTime() + Duration.ofSeconds(8).toNanos(); System.nanoTime() < end; checks++) {
+                assertTrue(!Files.exists(failed()) && files.stream().allMatch(Files::exists), "a file left its source");
+                var readiness = ferry.readiness();
+                if (readiness.statusCode() == 503 && readiness.body().contains("Cannot open the data connection")) {
+                    notReady++;
+                }
+                Thread.sleep(250); // the sampling interval of this window, not a wait for a condition
+            }
+            long logins = logins() - loginsBefore;
+            long quarantined = Files.exists(failed()) ? Files.list(failed()).count() : 0;
+            System.out.printf("HOSTILE INPUT SUITE (passive port unreachable): quarantined %d of 3 after 8 s, "
+                    + "not ready %d of %d checks, logins in those 8 s %d (backoff 500 ms doubling to 3 s)%n",
+                    quarantined, notReady, checks, logins);
+            assertEquals(checks, notReady, "readiness must stay DOWN while every upload fails");
+            // pauses of 0.5, 1, 2, 3, 3 s: at most 6 logins in 8 s; without the backoff growing, one every 0.5 s
+            assertTrue(logins <= 6, logins + " logins in 8 s: the pause did not grow");
         }
     }
 
@@ -401,6 +413,11 @@ class HostileInputIT {
     private interface Change {
 
         void run() throws IOException;
+    }
+
+    /** Successful logins, from vsftpd's log. */
+    private long logins() throws IOException {
+        return vsftpd.tlsLog().lines().filter(l -> l.contains("OK LOGIN")).count();
     }
 
     /** Completed uploads, from vsftpd's log. */

@@ -91,6 +91,28 @@ class TargetConnectionsTest {
     }
 
     @Test
+    void aLoginAfterADataConnectionFailureNeitherEndsTheProblemNorResetsThePause() {
+        gate.failed(new TargetUnavailableException("Cannot connect to localhost:21: refused", null));
+        gate.loggedIn();
+        assertNull(gate.problem(), "after a connection failure a login proves the target usable");
+
+        gate.failed(new DataConnectionException("Cannot open the data connection to 10.0.0.9:40000"));
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(gate::isOpen);
+        gate.loggedIn();
+        assertEquals("Cannot open the data connection to 10.0.0.9:40000", gate.problem(),
+                "every login succeeds while every upload fails: still not usable");
+        long secondAt = System.nanoTime();
+        gate.failed(new DataConnectionException("Cannot open the data connection to 10.0.0.9:40000"));
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(gate::isOpen);
+        long pausedMillis = (System.nanoTime() - secondAt) / 1_000_000;
+        assertTrue(pausedMillis >= 600, "the second pause doubles (600 ms), paused " + pausedMillis + " ms");
+
+        gate.succeeded();
+        assertNull(gate.problem(), "an upload that succeeds ends the problem");
+        assertTrue(gate.isOpen());
+    }
+
+    @Test
     void aPausedRefusalDoesNotExtendThePause() {
         gate.failed(new TargetUnavailableException("down", null));
         String problem = gate.problem();
