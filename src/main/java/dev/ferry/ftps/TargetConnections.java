@@ -241,19 +241,15 @@ public final class TargetConnections implements AutoCloseable {
     }
 
     /**
-     * A login succeeded: connections may log in side by side again. After a connection, TLS or login failure that is
-     * the end of the target's problem; after a data-connection failure (passive ports unreachable, data connection
-     * refused) it is not, since every login succeeds while every upload fails: the pause keeps growing and readiness
-     * stays DOWN until an upload succeeds.
+     * A login succeeded. After a connection, TLS or login failure that is the end of the target's problem, and
+     * connections may log in side by side again. After a data-connection failure (passive ports unreachable, data
+     * connection refused) it is not, since every login succeeds while every upload fails: the probing connection
+     * stays the only one until its upload succeeds, the pause keeps growing and readiness stays DOWN meanwhile.
      */
     synchronized void loggedIn() {
-        if (failedAfterLogin) {
-            proven = true;
-            probing = false;
-            notifyAll();
-            return;
+        if (!failedAfterLogin) {
+            succeeded();
         }
-        succeeded();
     }
 
     /** An upload succeeded (or a login, after a failure before it): the target is usable again. */

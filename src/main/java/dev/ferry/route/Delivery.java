@@ -48,7 +48,6 @@ import org.slf4j.LoggerFactory;
 public class Delivery {
 
     static final String ALREADY_DELIVERED = "ferryAlreadyDelivered";
-    static final String RETRIES = "ferryRetries";
     static final String TEMP_NAME = "FerryTemporaryName";
     static final String RECORD_KEY = "ferryRecordKey";
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
@@ -164,11 +163,10 @@ public class Delivery {
     /** An attempt failed; Camel tries again after the retry delay. */
     public void retrying(Exchange exchange) {
         Exception error = Failures.of(exchange);
-        // the attempt that failed, before it is counted as retried
+        // the attempt that failed: Camel has counted the redelivery to come already
         routeReport.retried(
-                outcome(exchange, Outcome.RETRIED, attempts(exchange), sizeOrNull(source(exchange)), null, null,
+                outcome(exchange, Outcome.RETRIED, attempts(exchange) - 1, sizeOrNull(source(exchange)), null, null,
                         Failures.describe(error)));
-        exchange.setProperty(RETRIES, 1 + exchange.getProperty(RETRIES, 0, Integer.class));
     }
 
     /**
@@ -280,7 +278,8 @@ public class Delivery {
 
     /** Upload attempts made for the exchange's file so far, the one under way included. */
     private static int attempts(Exchange exchange) {
-        return 1 + exchange.getProperty(RETRIES, 0, Integer.class);
+        // Camel's count of redeliveries, raised as a failure is handled: in retrying(), already the next attempt's
+        return 1 + exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
     }
 
     /** The size of the file itself (a link's own, not its target's), or {@code null} when it cannot be read. */

@@ -39,6 +39,13 @@ import static dev.ferry.route.RouteParameters.TARGET;
 public class FtpsUploadTemplate extends RouteBuilder {
 
     public static final String TEMPLATE_ID = "ftps-upload";
+    private static final String REMOTE_PATH = "remotePath";
+    private static final String HOST = "host";
+    private static final String PORT = "port";
+    private static final String CONNECT_TIMEOUT = "connectTimeout";
+    private static final String DATA_TIMEOUT = "dataTimeout";
+    private static final String TEMP_FILE_NAME = "tempFileName";
+    private static final String FILE_EXIST = "fileExist";
 
     private final Routes routes;
 
@@ -58,7 +65,18 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 .templateParameter(RECURSIVE, "false", "true: also pick up files in subdirectories")
                 .templateOptionalParameter(ARCHIVE, "Where delivered files go; default <source>/.archive")
                 .templateOptionalParameter(FAILED, "Where files that failed every attempt go; default <source>/.failed")
-                .templateParameter(STABLE_FOR, "1s", "How long a file must be unchanged before pickup")
+                .templateParameter(STABLE_FOR, RouteParameters.DEFAULT_STABLE_FOR,
+                        "How long a file must be unchanged before pickup")
+                // set by Ferry from the route's parameters and its target (fromTarget), never by a route file:
+                // optional to Camel, which checks mandatory parameters before Ferry's converter adds them
+                .templateOptionalParameter(REMOTE_PATH, "remoteDir without its leading '/', as camel-ftp takes it")
+                .templateOptionalParameter(HOST, "ferry.targets.<target>.host")
+                .templateOptionalParameter(PORT, "ferry.targets.<target>.port")
+                .templateOptionalParameter(CONNECT_TIMEOUT, "ferry.targets.<target>.connect-timeout, in ms")
+                .templateOptionalParameter(DATA_TIMEOUT, "ferry.targets.<target>.data-timeout, in ms")
+                .templateOptionalParameter(TEMP_FILE_NAME,
+                        "The temporary name in temp-rename upload mode (TemporaryName); absent in direct mode")
+                .templateOptionalParameter(FILE_EXIST, "TryRename (temp-rename upload mode) or Override (direct)")
                 .templateBean("delivery", Delivery.class, routes::delivery)
                 .templateBean("gate", PollingConsumerPollStrategy.class, routes::gate)
                 .templateBean("pickup", GenericFileFilter.class, rtc -> routes.delivery(rtc).pickup())
@@ -107,16 +125,16 @@ public class FtpsUploadTemplate extends RouteBuilder {
         values.put(SOURCE, route.source().toString());
         values.put(RECURSIVE, String.valueOf(route.recursive()));
         values.put(STABLE_FOR, String.valueOf(route.stableFor().toMillis()));
-        values.put("remotePath", route.remoteDir().path());
-        values.put("host", target.host());
-        values.put("port", String.valueOf(target.port()));
-        values.put("connectTimeout", String.valueOf(target.connectTimeout().toMillis()));
-        values.put("dataTimeout", String.valueOf(target.dataTimeout().toMillis()));
+        values.put(REMOTE_PATH, route.remoteDir().path());
+        values.put(HOST, target.host());
+        values.put(PORT, String.valueOf(target.port()));
+        values.put(CONNECT_TIMEOUT, String.valueOf(target.connectTimeout().toMillis()));
+        values.put(DATA_TIMEOUT, String.valueOf(target.dataTimeout().toMillis()));
         if (target.uploadMode() == UploadMode.TEMP_RENAME) {
-            values.put("tempFileName", "${header." + Delivery.TEMP_NAME + "}");
-            values.put("fileExist", "TryRename");
+            values.put(TEMP_FILE_NAME, "${header." + Delivery.TEMP_NAME + "}");
+            values.put(FILE_EXIST, "TryRename");
         } else {
-            values.put("fileExist", "Override");
+            values.put(FILE_EXIST, "Override");
         }
         return values;
     }

@@ -45,6 +45,8 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
     public static final String ARCHIVE = "archive";
     public static final String FAILED = "failed";
     public static final String STABLE_FOR = "stableFor";
+    /** {@code stableFor} when a route file does not set it. */
+    static final String DEFAULT_STABLE_FOR = "1s";
 
     /** What a route file may set, with the defaults the template declares. */
     static final Set<String> ACCEPTED = Set.of(SOURCE, TARGET, REMOTE_DIR, INCLUDE, RECURSIVE, ARCHIVE, FAILED,
@@ -93,7 +95,7 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
                         : Pattern.compile(globToRegex(include), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
                 values.bool(RECURSIVE), values.path(ARCHIVE, source.resolve(".archive")),
                 values.path(FAILED, source.resolve(".failed")),
-                values.duration(STABLE_FOR, "1s"));
+                values.duration(STABLE_FOR, DEFAULT_STABLE_FOR));
     }
 
     /** The source directory as {@link #parse} makes it, absolute and normalized: routes are told apart by it. */

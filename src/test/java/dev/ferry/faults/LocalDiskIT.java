@@ -3,8 +3,10 @@ package dev.ferry.faults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
+import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
@@ -55,11 +57,14 @@ class LocalDiskIT {
         config.route("upload", outbox, "transfer", "/in", "archive", archive.toString());
         Files.createDirectories(archive);
         Path filler = TestFiles.random(mount.resolve("filler"), 200 * 1024, 1);
+        AuditLog audit = config.audit();
         try (FerryProcess ferry = FerryProcess.start(config)) {
             Path first = TestFiles.random(tmp.resolve("src/first.bin"), 100 * 1024, 2);
             Files.copy(first, outbox.resolve("first.bin"));
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> ferry.log().contains("first.bin was delivered but cannot be moved to the archive"));
+            // delivered, and held in the source once the archive move failed
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> audit.with("delivered", "first.bin").size() == 1
+                            && ferry.log().contains("first.bin was delivered but cannot be moved to the archive"));
             TestFiles.assertSameBytes(first, tmp.resolve("server/in/first.bin"));
             TestFiles.assertSameBytes(first, outbox.resolve("first.bin"));
 
@@ -80,7 +85,8 @@ class LocalDiskIT {
             assertEquals(2, server.sessions().stores(), "a delivered file was sent again");
             TestFiles.assertSameBytes(first, day.resolve("first.bin"));
             assertTrue(errorLines >= 1 && errorLines <= 40, "error lines: " + errorLines);
-            assertTrue(ferry.log().contains("first.bin was delivered to"), ferry.log());
+            assertEquals(1, audit.with("delivered", "first.bin").size(), "delivered once, audited once: " + audit);
+            assertEquals(List.of(), audit.with("skipped"), "this run's own delivery is not skipped: " + audit);
         }
     }
 

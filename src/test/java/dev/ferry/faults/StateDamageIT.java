@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
+import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
@@ -71,6 +72,7 @@ class StateDamageIT {
         Files.writeString(record, lines.get(0) + "\n" + corrupted + "\n" + truncated, StandardCharsets.UTF_8);
 
         int storesBefore = server.sessions().stores();
+        AuditLog audit = config.audit();
         try (FerryProcess ferry = FerryProcess.start(config)) {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> names.stream().allMatch(n -> Files.exists(archive().resolve(n))));
@@ -81,7 +83,10 @@ class StateDamageIT {
                     resent, names.size() - resent);
             assertTrue(ferry.log().contains("2 damaged line(s) ignored (1 intact)")
                     && ferry.log().contains(record.toString()), ferry.log());
-            assertTrue(ferry.log().contains("a.csv was delivered to"), ferry.log());
+            assertEquals(1, audit.with("skipped", "a.csv").size(), "a.csv not archived without resending: " + audit);
+            assertEquals(List.of("b.csv", "c.csv"), audit.with("delivered").stream()
+                    .map(l -> Path.of(l.getString("localPath")).getFileName().toString()).sorted().toList(),
+                    audit.toString());
             assertEquals(2, resent, "files sent again");
             assertTrue(Files.exists(record.resolveSibling("delivered.damaged")));
         }

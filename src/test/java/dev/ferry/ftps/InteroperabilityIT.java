@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.PrometheusText;
 import dev.ferry.testing.RealFtpServer;
 import dev.ferry.testing.RealFtpServer.Kind;
 import dev.ferry.testing.TestFiles;
@@ -73,6 +75,7 @@ class InteroperabilityIT {
                     .target("site", server.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
                     .property("ferry.targets.site.tls-versions", tls)
                     .route("upload", outbox, "site", remoteDir);
+            AuditLog audit = config.audit();
             try (FerryProcess ferry = FerryProcess.start(config)) {
                 for (Path file : originals) {
                     Files.copy(file, outbox.resolve(file.getFileName()));
@@ -85,10 +88,17 @@ class InteroperabilityIT {
                 for (Path file : originals) {
                     TestFiles.assertSameBytes(file, landed.resolve(file.getFileName()));
                 }
-                assertFalse(ferry.log().contains("Gave up on"), ferry.log());
-                // pure-ftpd resumes nothing on TLS 1.3 (and does not require it); everywhere else every upload resumed
+                // each delivery's audit line says which TLS version its data connection used and whether it resumed
+                // the control session: pure-ftpd resumes nothing on TLS 1.3 (and does not require it); everywhere
+                // else every upload resumed
                 boolean resumes = !(kind == Kind.PURE_FTPD && tls.equals("TLSv1.3"));
-                assertEquals(resumes, !ferry.log().contains("TLS session NOT resumed"), ferry.log());
+                var delivered = audit.with("delivered");
+                assertEquals(originals.size(), delivered.size(), audit.toString());
+                for (var line : delivered) {
+                    assertEquals(tls, line.getString("tlsVersion"), line.toString());
+                    assertEquals(resumes, line.getBoolean("resumed"), line.toString());
+                }
+                assertEquals(List.of(), audit.with("retried"), "an upload failed on the way");
             }
             assertEquals(FILES, listOverOneControlConnection(server, tls, remoteDir), "names listed");
             assertResumedWhereLogged(server);
@@ -127,6 +137,7 @@ class InteroperabilityIT {
             FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg"))
                     .target("site", server.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
                     .route("upload", outbox, "site", remoteDir);
+            AuditLog audit = config.audit();
             try (FerryProcess ferry = FerryProcess.start(config)) {
                 Files.copy(originals.get(1), outbox.resolve(originals.get(1).getFileName()));
                 await().atMost(Duration.ofSeconds(30))
@@ -137,8 +148,11 @@ class InteroperabilityIT {
                 Files.copy(originals.get(2), outbox.resolve(originals.get(2).getFileName()));
                 await().atMost(Duration.ofSeconds(30)).until(
                         () -> TestFiles.sameBytes(originals.get(2), landed.resolve(originals.get(2).getFileName())));
-                assertFalse(ferry.log().contains("unavailable"), "the target was paused:\n" + ferry.log());
-                assertFalse(ferry.log().contains("Failed delivery"), ferry.log());
+                String metrics = ferry.get("/q/metrics").body();
+                assertEquals(0, PrometheusText.value(metrics, "ferry_upload_failures_total",
+                        "kind=\"target\",route=\"upload\",target=\"site\""), "the target was paused:\n" + metrics);
+                assertEquals(List.of(), audit.with("retried"), "an upload failed and was retried");
+                assertEquals(2, audit.with("delivered").size(), audit.toString());
             }
         } finally {
             deleteTree(landed);

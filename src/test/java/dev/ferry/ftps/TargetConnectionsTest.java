@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -98,11 +99,23 @@ class TargetConnectionsTest {
 
         gate.failed(new DataConnectionException("Cannot open the data connection to 10.0.0.9:40000"));
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(gate::isOpen);
+        assertDoesNotThrow(gate::beforeConnect);
         gate.loggedIn();
         assertEquals("Cannot open the data connection to 10.0.0.9:40000", gate.problem(),
                 "every login succeeds while every upload fails: still not usable");
+        // the probing connection stays the only one: another waits for its upload's outcome
+        CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
+            try {
+                gate.beforeConnect();
+            } catch (TargetUnavailableException e) {
+                throw new CompletionException(e);
+            }
+        });
+        assertThrows(TimeoutException.class, () -> other.get(300, TimeUnit.MILLISECONDS));
         long secondAt = System.nanoTime();
         gate.failed(new DataConnectionException("Cannot open the data connection to 10.0.0.9:40000"));
+        ExecutionException waited = assertThrows(ExecutionException.class, () -> other.get(5, TimeUnit.SECONDS));
+        assertTrue(waited.getCause() instanceof TargetPausedException, waited.toString());
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(gate::isOpen);
         long pausedMillis = (System.nanoTime() - secondAt) / 1_000_000;
         assertTrue(pausedMillis >= 600, "the second pause doubles (600 ms), paused " + pausedMillis + " ms");

@@ -19,8 +19,10 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
+import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.PrometheusText;
 import dev.ferry.testing.RealFtpServer;
 import dev.ferry.testing.RealFtpServer.Kind;
 import dev.ferry.testing.TestFiles;
@@ -53,7 +55,7 @@ class OutcomesIT {
 
     private FerryConfigDir config;
     private Path outbox;
-    private Path audit;
+    private AuditLog audit;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -68,16 +70,8 @@ class OutcomesIT {
     @BeforeEach
     void configure() throws Exception {
         outbox = Files.createDirectories(tmp.resolve("outbox"));
-        audit = tmp.resolve("log/audit.jsonl");
-        config = new FerryConfigDir(tmp.resolve("cfg"))
-                // the installed configuration's lines (deploy/etc/application.properties), with a path of the test's
-                .property("quarkus.log.handler.file.\"audit\".enabled", "true")
-                .property("quarkus.log.handler.file.\"audit\".path", audit.toString())
-                .property("quarkus.log.handler.file.\"audit\".format", "%s%n")
-                .property("quarkus.log.handler.file.\"audit\".rotation.rotate-on-boot", "false")
-                .property("quarkus.log.category.\"ferry.audit\".handlers", "audit")
-                .property("quarkus.log.category.\"ferry.audit\".use-parent-handlers", "false")
-                .property("ferry.log.summary-interval", "1s");
+        config = new FerryConfigDir(tmp.resolve("cfg")).property("ferry.log.summary-interval", "1s");
+        audit = config.audit();
     }
 
     @Test
@@ -93,14 +87,14 @@ class OutcomesIT {
             Path b = TestFiles.random(tmp.resolve("src/b b.bin"), 1_234_567, 2);
             Files.copy(a, outbox.resolve("a.csv"));
             Files.copy(b, outbox.resolve("b b.bin"));
-            await().atMost(DELIVERY).ignoreExceptions().until(() -> lines(audit).size() == 2);
+            await().atMost(DELIVERY).ignoreExceptions().until(() -> audit.lines().size() == 2);
 
             for (Path sent : List.of(a, b)) {
                 String name = sent.getFileName().toString();
                 TestFiles.assertSameBytes(sent, RealFtpServer.HOME.resolve(remoteDir).resolve(name));
-                JsonObject line = lines(audit).stream()
+                JsonObject line = audit.lines().stream()
                         .filter(l -> l.getString("remotePath", "").endsWith("/" + name)).findFirst()
-                        .orElseThrow(() -> new AssertionError(name + " not in the audit trail: " + content(audit)));
+                        .orElseThrow(() -> new AssertionError(name + " not in the audit trail: " + audit.toString()));
                 assertEquals("delivered", line.getString("outcome"), line.toString());
                 assertEquals("upload", line.getString("route"));
                 assertEquals("transfer", line.getString("target"));
@@ -118,17 +112,23 @@ class OutcomesIT {
 
             String metrics = metrics(ferry);
             String tags = "route=\"upload\",target=\"transfer\"";
-            assertEquals(2, value(metrics, "ferry_files_delivered_total", tags), metrics);
-            assertEquals(70_000 + 1_234_567, value(metrics, "ferry_delivered_bytes_total", tags), metrics);
-            assertEquals(2, value(metrics, "ferry_upload_duration_seconds_count", tags), metrics);
-            assertEquals(2, value(metrics, "ferry_tls_data_connections_total", "resumed=\"true\"," + tags), metrics);
-            assertEquals(0, value(metrics, "ferry_tls_data_connections_total", "resumed=\"false\"," + tags), metrics);
-            assertEquals(0, value(metrics, "ferry_upload_failures_total", "kind=\"file\"," + tags), metrics);
-            assertEquals(0, value(metrics, "ferry_files_quarantined_total", tags), metrics);
-            assertEquals(1, value(metrics, "ferry_connections_open", "target=\"transfer\""), metrics);
+            assertEquals(2, PrometheusText.value(metrics, "ferry_files_delivered_total", tags), metrics);
+            assertEquals(70_000 + 1_234_567, PrometheusText.value(metrics, "ferry_delivered_bytes_total", tags),
+                    metrics);
+            assertEquals(2, PrometheusText.value(metrics, "ferry_upload_duration_seconds_count", tags), metrics);
+            assertEquals(2,
+                    PrometheusText.value(metrics, "ferry_tls_data_connections_total", "resumed=\"true\"," + tags),
+                    metrics);
+            assertEquals(0,
+                    PrometheusText.value(metrics, "ferry_tls_data_connections_total", "resumed=\"false\"," + tags),
+                    metrics);
+            assertEquals(0, PrometheusText.value(metrics, "ferry_upload_failures_total", "kind=\"file\"," + tags),
+                    metrics);
+            assertEquals(0, PrometheusText.value(metrics, "ferry_files_quarantined_total", tags), metrics);
+            assertEquals(1, PrometheusText.value(metrics, "ferry_connections_open", "target=\"transfer\""), metrics);
             // archived by now: nothing waits
             await().atMost(Duration.ofSeconds(15))
-                    .until(() -> value(metrics(ferry), "ferry_files_waiting", tags) == 0);
+                    .until(() -> PrometheusText.value(metrics(ferry), "ferry_files_waiting", tags) == 0);
 
             // the summary lines add up to what was delivered, and once the files are archived, none waits
             await().atMost(Duration.ofSeconds(15)).until(() -> ferry.log().contains("skipped; none waiting"));
@@ -161,11 +161,11 @@ class OutcomesIT {
         try (FerryProcess ferry = FerryProcess.start(config)) {
             ferry.awaitLog("Listening on", Duration.ofSeconds(30));
             Files.writeString(outbox.resolve("refused.csv"), "a,b\n1,2\n", StandardCharsets.UTF_8);
-            await().atMost(DELIVERY).ignoreExceptions().until(() -> lines(audit).size() == 2);
+            await().atMost(DELIVERY).ignoreExceptions().until(() -> audit.lines().size() == 2);
 
-            System.out.println("AUDIT TRAIL of a refused file:\n" + content(audit));
-            JsonObject retried = lines(audit).get(0);
-            JsonObject quarantined = lines(audit).get(1);
+            System.out.println("AUDIT TRAIL of a refused file:\n" + audit.toString());
+            JsonObject retried = audit.lines().get(0);
+            JsonObject quarantined = audit.lines().get(1);
             assertEquals("retried", retried.getString("outcome"), retried.toString());
             assertEquals(1, retried.getInt("attempts"), retried.toString());
             assertTrue(retried.getString("lastReply").startsWith("553 "), retried.toString());
@@ -179,10 +179,11 @@ class OutcomesIT {
 
             String metrics = metrics(ferry);
             String tags = "route=\"upload\",target=\"transfer\"";
-            assertEquals(1, value(metrics, "ferry_upload_retries_total", tags), metrics);
-            assertEquals(2, value(metrics, "ferry_upload_failures_total", "kind=\"file\"," + tags), metrics);
-            assertEquals(1, value(metrics, "ferry_files_quarantined_total", tags), metrics);
-            assertEquals(0, value(metrics, "ferry_files_delivered_total", tags), metrics);
+            assertEquals(1, PrometheusText.value(metrics, "ferry_upload_retries_total", tags), metrics);
+            assertEquals(2, PrometheusText.value(metrics, "ferry_upload_failures_total", "kind=\"file\"," + tags),
+                    metrics);
+            assertEquals(1, PrometheusText.value(metrics, "ferry_files_quarantined_total", tags), metrics);
+            assertEquals(0, PrometheusText.value(metrics, "ferry_files_delivered_total", tags), metrics);
         } finally {
             Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -217,12 +218,14 @@ class OutcomesIT {
 
             String metrics = metrics(ferry);
             String tags = "route=\"upload\",target=\"transfer\"";
-            assertEquals(3, value(metrics, "ferry_files_waiting", tags), metrics);
-            double oldest = value(metrics, "ferry_files_waiting_oldest_age_seconds", tags);
+            assertEquals(3, PrometheusText.value(metrics, "ferry_files_waiting", tags), metrics);
+            double oldest = PrometheusText.value(metrics, "ferry_files_waiting_oldest_age_seconds", tags);
             assertTrue(oldest >= 3_600 && oldest < 3_700, metrics);
-            assertTrue(value(metrics, "ferry_upload_failures_total", "kind=\"target\"," + tags) >= 1, metrics);
-            assertEquals(0, value(metrics, "ferry_upload_failures_total", "kind=\"file\"," + tags), metrics);
-            assertEquals(0, value(metrics, "ferry_files_quarantined_total", tags), metrics);
+            assertTrue(PrometheusText.value(metrics, "ferry_upload_failures_total", "kind=\"target\"," + tags) >= 1,
+                    metrics);
+            assertEquals(0, PrometheusText.value(metrics, "ferry_upload_failures_total", "kind=\"file\"," + tags),
+                    metrics);
+            assertEquals(0, PrometheusText.value(metrics, "ferry_files_quarantined_total", tags), metrics);
 
             // the console is JSON, one object per line, and the summary says what waits
             ferry.awaitLog("3 waiting, the oldest for 36", Duration.ofSeconds(10));
@@ -254,10 +257,10 @@ class OutcomesIT {
             for (String name : sent) {
                 Files.writeString(outbox.resolve(name), "y\n", StandardCharsets.UTF_8);
             }
-            await().atMost(DELIVERY).ignoreExceptions().until(() -> lines(audit).size() == 5);
-            String text = content(audit);
+            await().atMost(DELIVERY).ignoreExceptions().until(() -> audit.lines().size() == 5);
+            String text = audit.toString();
             assertEquals(5, text.split("\n", -1).length - 1, "one line per outcome, nothing split: " + text);
-            for (JsonObject line : lines(audit)) {
+            for (JsonObject line : audit.lines()) {
                 assertEquals("upload", line.getString("route"), text);
                 String name = Path.of(line.getString("localPath")).getFileName().toString();
                 String expected = quarantined.contains(name) ? "quarantined" : sent.contains(name) ? "delivered" : null;
@@ -266,46 +269,10 @@ class OutcomesIT {
         }
     }
 
-    /** The audit trail's lines, parsed. */
-    private static List<JsonObject> lines(Path audit) throws Exception {
-        if (!Files.exists(audit)) {
-            return List.of();
-        }
-        return Files.readAllLines(audit, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).map(l -> {
-            try (JsonReader reader = Json.createReader(new StringReader(l))) {
-                return reader.readObject();
-            }
-        }).toList();
-    }
-
-    private static String content(Path audit) {
-        try {
-            return Files.exists(audit) ? Files.readString(audit, StandardCharsets.UTF_8) : "(no " + audit + ")";
-        } catch (java.io.IOException e) {
-            return "(cannot read " + audit + ": " + e + ")";
-        }
-    }
-
     private static String metrics(FerryProcess ferry) throws Exception {
         var response = ferry.get("/q/metrics");
         assertEquals(200, response.statusCode(), response.body());
         return response.body();
-    }
-
-    /** The value of one sample of the Prometheus text, by metric name and its exact label set. */
-    private static double value(String metrics, String name, String labels) {
-        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(metrics);
-        while (sample.find()) {
-            if (sorted(sample.group(1)).equals(sorted(labels))) {
-                return Double.parseDouble(sample.group(2));
-            }
-        }
-        throw new AssertionError("no sample " + name + "{" + labels + "} in:\n" + metrics);
-    }
-
-    private static List<String> sorted(String labels) {
-        return java.util.Arrays.stream(labels.split(",")).map(String::trim).filter(l -> !l.isEmpty()).sorted()
-                .toList();
     }
 
     private static String sha256(Path file) throws Exception {

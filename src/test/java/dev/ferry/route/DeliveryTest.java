@@ -22,6 +22,7 @@ import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.demo.TestCertificates;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
+import dev.ferry.testing.PrometheusText;
 import dev.ferry.testing.TestFiles;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -113,6 +114,55 @@ class DeliveryTest {
                 .orElseThrow(() -> new AssertionError(response.body()));
         assertEquals("UP", check.getString("status"), response.body());
         assertEquals("UP", check.getJsonObject("data").getString("transfer"), response.body());
+    }
+
+    @Test
+    void metricsCountEachDeliveredFileAndItsBytesOverResumedSessions() throws Exception {
+        String tags = "route=\"upload-outbox\",target=\"transfer\"";
+        String before = get("/q/metrics", 200);
+        double delivered = PrometheusText.value(before, "ferry_files_delivered_total", tags);
+        double bytes = PrometheusText.value(before, "ferry_delivered_bytes_total", tags);
+        double resumed = PrometheusText.value(before, "ferry_tls_data_connections_total", "resumed=\"true\"," + tags);
+        long[] sizes = {0, 4096, 300_000};
+        for (int i = 0; i < sizes.length; i++) {
+            Path file = TestFiles.random(BASE.resolve("staging/metered-" + i + ".bin"), sizes[i], 700 + i);
+            Files.move(file, OUTBOX.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        }
+        Path archive = TestFiles.today(OUTBOX.resolve(".archive"));
+        await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(archive.resolve("metered-0.bin"))
+                && Files.exists(archive.resolve("metered-1.bin")) && Files.exists(archive.resolve("metered-2.bin")));
+        for (int i = 0; i < sizes.length; i++) {
+            TestFiles.assertSameBytes(archive.resolve("metered-" + i + ".bin"),
+                    SERVER_ROOT.resolve("bucket/incoming/metered-" + i + ".bin"));
+        }
+        // the counters move once the file is archived, after its upload: read until they have
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> PrometheusText.value(get("/q/metrics", 200), "ferry_files_delivered_total",
+                        tags) >= delivered + 3);
+        String after = get("/q/metrics", 200);
+        assertEquals(delivered + 3, PrometheusText.value(after, "ferry_files_delivered_total", tags), after);
+        assertEquals(bytes + 304_096, PrometheusText.value(after, "ferry_delivered_bytes_total", tags), after);
+        assertTrue(PrometheusText.value(after, "ferry_tls_data_connections_total",
+                "resumed=\"true\"," + tags) >= resumed + 3, after);
+        assertEquals(0, PrometheusText.value(after, "ferry_tls_data_connections_total", "resumed=\"false\"," + tags),
+                after);
+    }
+
+    @Test
+    void livenessReportsTheProcessUp() throws Exception {
+        JsonObject body = Json.createReader(new StringReader(get("/q/health/live", 200))).readObject();
+        assertEquals("UP", body.getString("status"), body.toString());
+        assertTrue(body.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .anyMatch(c -> c.getString("name").equals("ferry-process") && c.getString("status").equals("UP")),
+                body.toString());
+    }
+
+    /** The body of a GET to the application's HTTP port, which must answer {@code status}. */
+    private String get(String path, int status) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(health.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(status, response.statusCode(), response.body());
+        return response.body();
     }
 
     public static class ReuseEnforcingServer implements QuarkusTestResourceLifecycleManager {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
+import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
@@ -85,6 +86,7 @@ class PipelineFailuresIT {
         config.target("transfer", server.port(), "ferry", "secret")
                 .route("upload-locked", outbox, "transfer", "/locked")
                 .route("upload-open", other, "transfer", "/in");
+        AuditLog audit = config.audit();
         try (FerryProcess ferry = FerryProcess.start(config)) {
             Path first = copy(TestFiles.random(tmp.resolve("src/first.csv"), 2048, 7), outbox);
             Path meanwhile = copy(TestFiles.random(tmp.resolve("src/meanwhile.csv"), 4096, 8), other);
@@ -105,7 +107,10 @@ class PipelineFailuresIT {
             await().atMost(DELIVERY).until(() -> Files.exists(archiveDir().resolve("next.csv")));
             TestFiles.assertSameBytes(tmp.resolve("src/next.csv"), tmp.resolve("server/locked/next.csv"));
             assertFalse(Files.exists(next));
-            assertTrue(ferry.log().contains("Gave up on first.csv after 3 attempts"), ferry.log());
+            var gaveUp = audit.with("quarantined", "first.csv");
+            assertEquals(1, gaveUp.size(), audit.toString());
+            assertEquals(3, gaveUp.get(0).getInt("attempts"), audit.toString());
+            assertEquals(2, audit.with("retried", "first.csv").size(), audit.toString());
         }
     }
 
@@ -138,10 +143,13 @@ class PipelineFailuresIT {
         Path archive = TestFiles.today(blocker);
         config.target("transfer", server.port(), "ferry", "secret").route("upload", outbox, "transfer", "/in",
                 "archive", blocker.toString());
+        AuditLog audit = config.audit();
         Path original = TestFiles.random(tmp.resolve("src/daily.csv"), 10_000, 11);
         try (FerryProcess ferry = FerryProcess.start(config)) {
             copy(original, outbox);
-            ferry.awaitLog("daily.csv was delivered but cannot be moved to the archive", DELIVERY);
+            // delivered (and recorded), then the archive move fails
+            await().atMost(DELIVERY).ignoreExceptions().until(() -> audit.with("delivered", "daily.csv").size() == 1
+                    && Files.readAllLines(outbox.resolve(".ferry/delivered")).size() == 1);
             assertEquals(0, ferry.stop(), "exit code after SIGTERM");
         }
         assertEquals(1, server.sessions().stores());
@@ -149,7 +157,11 @@ class PipelineFailuresIT {
         try (FerryProcess ferry = FerryProcess.start(config)) {
             await().atMost(DELIVERY).until(() -> Files.exists(archive.resolve("daily.csv")));
             assertEquals(1, server.sessions().stores(), "the delivered file was sent again");
-            assertTrue(ferry.log().contains("daily.csv was delivered to"), ferry.log());
+            var skipped = audit.with("skipped", "daily.csv");
+            assertEquals(1, skipped.size(), "not reported as archived without sending: " + audit);
+            assertTrue(skipped.get(0).getString("reason").contains("archived without sending it again"),
+                    audit.toString());
+            assertEquals(1, audit.with("delivered", "daily.csv").size(), audit.toString());
 
             Path changed = TestFiles.random(tmp.resolve("src/changed/daily.csv"), 12_345, 12);
             copy(changed, outbox);

@@ -33,6 +33,21 @@ public final class FerryConfigDir {
         return this;
     }
 
+    /**
+     * Sends the audit trail to a file of its own beside this directory, with the installed configuration's lines
+     * (deploy/etc/application.properties) and a path of the test's.
+     */
+    public AuditLog audit() throws IOException {
+        Path file = dir.resolveSibling(dir.getFileName() + "-audit.jsonl");
+        property("quarkus.log.handler.file.\"audit\".enabled", "true");
+        property("quarkus.log.handler.file.\"audit\".path", file.toString());
+        property("quarkus.log.handler.file.\"audit\".format", "%s%n");
+        property("quarkus.log.handler.file.\"audit\".rotation.rotate-on-boot", "false");
+        property("quarkus.log.category.\"ferry.audit\".handlers", "audit");
+        property("quarkus.log.category.\"ferry.audit\".use-parent-handlers", "false");
+        return new AuditLog(file);
+    }
+
     /** A target on localhost, password in a file, trusting the test CA. */
     public FerryConfigDir target(String name, int port, String username, String password) throws IOException {
         Path secret = dir.resolve(name + ".password");
