@@ -3,6 +3,7 @@ package dev.ferry.ftps;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 
@@ -95,7 +96,10 @@ final class Tls {
             return base + ". The certificate does not name " + target.host() + ": set " + target.key("host")
                     + " to a name the certificate covers (e.g. ftps-internal.<domain> for *.<domain>).";
         }
-        if (text.contains("PKIX") || text.contains("certification path") || text.contains("unable to find valid")) {
+        // no chain to a trusted CA: the JDK's path builder fails (its own exception type, or only its text when a
+        // provider wraps it)
+        if (Causes.find(e, CertPathBuilderException.class).isPresent() || text.contains("PKIX")
+                || text.contains("certification path") || text.contains("unable to find valid")) {
             return base + ". The server's certificate is not trusted: set " + target.key("trust-store")
                     + " to a PEM file holding the CA (or the server) certificate"
                     + (target.hasTrustStore()

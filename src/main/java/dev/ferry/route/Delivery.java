@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
 public class Delivery {
 
     static final String ALREADY_DELIVERED = "ferryAlreadyDelivered";
+    /**
+     * Retries made so far: Ferry's own count, since Camel's redelivery counter header is gone by the time the failure
+     * processor (the quarantine) runs.
+     */
+    static final String RETRIES = "ferryRetries";
     static final String TEMP_NAME = "FerryTemporaryName";
     static final String RECORD_KEY = "ferryRecordKey";
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
@@ -163,10 +168,11 @@ public class Delivery {
     /** An attempt failed; Camel tries again after the retry delay. */
     public void retrying(Exchange exchange) {
         Exception error = Failures.of(exchange);
-        // the attempt that failed: Camel has counted the redelivery to come already
+        // the attempt that failed, before it is counted as retried
         routeReport.retried(
-                outcome(exchange, Outcome.RETRIED, attempts(exchange) - 1, sizeOrNull(source(exchange)), null, null,
+                outcome(exchange, Outcome.RETRIED, attempts(exchange), sizeOrNull(source(exchange)), null, null,
                         Failures.describe(error)));
+        exchange.setProperty(RETRIES, 1 + exchange.getProperty(RETRIES, 0, Integer.class));
     }
 
     /**
@@ -278,8 +284,7 @@ public class Delivery {
 
     /** Upload attempts made for the exchange's file so far, the one under way included. */
     private static int attempts(Exchange exchange) {
-        // Camel's count of redeliveries, raised as a failure is handled: in retrying(), already the next attempt's
-        return 1 + exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        return 1 + exchange.getProperty(RETRIES, 0, Integer.class);
     }
 
     /** The size of the file itself (a link's own, not its target's), or {@code null} when it cannot be read. */

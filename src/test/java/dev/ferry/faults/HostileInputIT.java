@@ -79,11 +79,12 @@ class HostileInputIT {
             String log = ferry.log();
             String server = vsftpd.tlsLog();
             long splitLines = log.lines().filter(line -> line.startsWith("DELE") || line.startsWith("NOOP")).count();
+            long quarantined = Stream.of(injection, backslash)
+                    .filter(name -> Files.exists(failed().resolve(name + ".error"))).count();
             System.out.printf(
-                    "HOSTILE INPUT SUITE (names): injected commands run %d, victim kept %s, names quarantined 2 of "
-                            + "2, log lines"
-                            + " split %d, other files delivered %s%n",
-                    server.contains("\"DELE") ? 1 : 0, Files.exists(victim), splitLines,
+                    "HOSTILE INPUT SUITE (names): injected commands run %d, victim kept %s, names quarantined %d of "
+                            + "2, log lines split %d, other files delivered %s%n",
+                    server.contains("\"DELE") ? 1 : 0, Files.exists(victim), quarantined, splitLines,
                     TestFiles.sameBytes(after, landed.resolve("after.csv")));
             assertTrue(Files.exists(victim), "the smuggled DELE was run");
             assertFalse(server.contains("\"DELE"), "DELE reached the server");
@@ -188,10 +189,12 @@ class HostileInputIT {
             // a file dropped later is delivered: the route has polled again since, and would have repeated itself
             deliver("later.csv", 10);
             long recordErrors = ferry.log().lines().filter(l -> l.contains("Cannot write the delivery record")).count();
+            long archived = Stream.of("a.csv", "b.csv", "later.csv").filter(n -> Files.exists(archive().resolve(n)))
+                    .count();
             System.out.printf(
-                    "HOSTILE INPUT SUITE (record read-only): delivered 3 of 3, uploads %d, quarantined %d, record "
-                            + "errors %d%n",
-                    uploads(), Files.exists(failed()) ? 1 : 0, recordErrors);
+                    "HOSTILE INPUT SUITE (record read-only): delivered and archived %d of 3, uploads %d, quarantined "
+                            + "%d, record errors %d%n",
+                    archived, uploads(), Files.exists(failed()) ? 1 : 0, recordErrors);
             TestFiles.assertSameBytes(a, landed.resolve("a.csv"));
             TestFiles.assertSameBytes(b, landed.resolve("b.csv"));
             assertFalse(Files.exists(failed()), "a delivered file was quarantined:\n" + ferry.log());

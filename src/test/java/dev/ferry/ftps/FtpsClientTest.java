@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -134,6 +135,52 @@ class FtpsClientTest {
         assertTrue(e.getMessage().contains("not trusted") && e.getMessage().contains("ferry.targets.test.trust-store"),
                 e.getMessage());
         assertFalse(client.isConnected());
+    }
+
+    @Test
+    void aServerTricklingItsTlsHandshakeIsCutAtTheDataTimeout() throws Exception {
+        // each byte of the "ServerHello" comes well within the socket's read timeout, the whole never: only the
+        // handshake's overall deadline ends it
+        try (ServerSocket slow = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try {
+                executor.submit(() -> {
+                    try (Socket socket = slow.accept()) {
+                        Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
+                        BufferedReader in = new BufferedReader(
+                                new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                        out.write("220 slow\r\n");
+                        out.flush();
+                        assertEquals("AUTH TLS", in.readLine());
+                        out.write("234 go ahead\r\n");
+                        out.flush();
+                        // a TLS record header announcing a handshake message, then its body a byte at a time
+                        byte[] header = {0x16, 0x03, 0x03, 0x40, 0x00};
+                        socket.getOutputStream().write(header);
+                        for (int i = 0; i < 100; i++) {
+                            Thread.sleep(300);
+                            socket.getOutputStream().write(0x02);
+                            socket.getOutputStream().flush();
+                        }
+                    }
+                    return null;
+                });
+                FtpsClient client = new FtpsClient(
+                        TestTargets.target(slow.getLocalPort(), Certificates.localhost().caPem(),
+                                Duration.ofSeconds(2)),
+                        false);
+                long start = System.nanoTime();
+                TargetUnavailableException e = assertThrows(TargetUnavailableException.class,
+                        () -> client.connect("localhost", slow.getLocalPort()));
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(e.getMessage().contains("did not complete within 2 s (ferry.targets.test.data-timeout)"),
+                        e.getMessage());
+                assertTrue(millis < 10_000, "cut after " + millis + " ms, not at the 2 s deadline");
+                assertFalse(client.isConnected());
+            } finally {
+                executor.shutdownNow();
+            }
+        }
     }
 
     @Test

@@ -44,12 +44,19 @@ public final class TestTargets {
     public static Target target(int port, String username, String password, Path trustStore,
             TargetConfig.PassiveAddress passive, String... tlsVersions) {
         List<String> versions = tlsVersions.length == 0 ? List.of("TLSv1.2", "TLSv1.3") : List.of(tlsVersions);
-        return Target.of("test", new Config(port, username, password, trustStore, versions, passive));
+        return Target.of("test",
+                new Config(port, username, password, trustStore, versions, passive, Duration.ofSeconds(20)));
+    }
+
+    /** A target whose every network wait (a reply, a handshake) is bounded by {@code dataTimeout}. */
+    public static Target target(int port, Path trustStore, Duration dataTimeout) {
+        return Target.of("test", new Config(port, "ferry", "secret", trustStore, List.of("TLSv1.2", "TLSv1.3"),
+                PassiveAddress.AUTO, dataTimeout));
     }
 
     /** A target's configuration as a record: Quarkus refuses constraint annotations on anonymous classes. */
     private record Config(int port, String username, String secret, Path store, List<String> tlsVersions,
-            PassiveAddress passiveAddress) implements TargetConfig {
+            PassiveAddress passiveAddress, Duration timeout) implements TargetConfig {
 
         @Override
         public String host() {
@@ -83,7 +90,7 @@ public final class TestTargets {
 
         @Override
         public Duration dataTimeout() {
-            return Duration.ofSeconds(20);
+            return timeout;
         }
 
         @Override
