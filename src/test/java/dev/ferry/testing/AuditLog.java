@@ -23,6 +23,24 @@ public final class AuditLog {
         this.file = file;
     }
 
+    /** The audit trail written to {@code file} (by {@link #handlerAt} or {@link FerryConfigDir#audit()}). */
+    public static AuditLog at(Path file) {
+        return new AuditLog(file);
+    }
+
+    /**
+     * The configuration that sends the audit trail to {@code file}: the installed configuration's lines
+     * (deploy/etc/application.properties) with a path of the test's.
+     */
+    public static java.util.Map<String, String> handlerAt(Path file) {
+        return java.util.Map.of("quarkus.log.handler.file.\"audit\".enabled", "true",
+                "quarkus.log.handler.file.\"audit\".path", file.toString(),
+                "quarkus.log.handler.file.\"audit\".format", "%s%n",
+                "quarkus.log.handler.file.\"audit\".rotation.rotate-on-boot", "false",
+                "quarkus.log.category.\"ferry.audit\".handlers", "audit",
+                "quarkus.log.category.\"ferry.audit\".use-parent-handlers", "false");
+    }
+
     public Path file() {
         return file;
     }

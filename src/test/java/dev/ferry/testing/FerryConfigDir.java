@@ -39,13 +39,10 @@ public final class FerryConfigDir {
      */
     public AuditLog audit() throws IOException {
         Path file = dir.resolveSibling(dir.getFileName() + "-audit.jsonl");
-        property("quarkus.log.handler.file.\"audit\".enabled", "true");
-        property("quarkus.log.handler.file.\"audit\".path", file.toString());
-        property("quarkus.log.handler.file.\"audit\".format", "%s%n");
-        property("quarkus.log.handler.file.\"audit\".rotation.rotate-on-boot", "false");
-        property("quarkus.log.category.\"ferry.audit\".handlers", "audit");
-        property("quarkus.log.category.\"ferry.audit\".use-parent-handlers", "false");
-        return new AuditLog(file);
+        for (var entry : AuditLog.handlerAt(file).entrySet()) {
+            property(entry.getKey(), entry.getValue());
+        }
+        return AuditLog.at(file);
     }
 
     /** A target on localhost, password in a file, trusting the test CA. */
