@@ -40,9 +40,16 @@ import org.slf4j.LoggerFactory;
  * was not yet archived, is archived without being sent twice; any other file, a look-alike with the same name, size
  * and modification time included, is sent.
  * <p>
+ * A file that changed after its upload (its version is no longer the one recorded) is not archived: the server has
+ * the version that was sent, so the file stays in the source and is sent again as it is.
+ * <p>
  * Every outcome (delivered, retried, quarantined, skipped) goes to the route's {@link RouteReport}: the audit trail,
  * the metrics and the summary line. The route calls its public methods by name (Camel's bean component): registered for
  * reflection, so that a native image keeps them.
+ * <p>
+ * A little over 300 lines because it is the one place where each outcome of a file is decided, with the state those
+ * decisions share (the record, the files awaiting the archive); what needs none of it lives apart: {@link Pickup},
+ * {@link Moves}, {@link Failures}, {@link TemporaryName}, {@link FileState}, {@link LocalFile}.
  */
 @RegisterForReflection(fields = false)
 public class Delivery {
@@ -181,6 +188,15 @@ public class Delivery {
      */
     public void archive(Exchange exchange) {
         Path source = source(exchange);
+        String key = exchange.getProperty(RECORD_KEY, String.class);
+        if (key != null && changedSince(exchange, source, key)) {
+            // the server has the version that was sent; this one is newer: archiving it would lose what changed
+            LOG.warn("{} changed after it was delivered to {}:{}; it stays in the source and is sent again as it is",
+                    shown(exchange), target.address(), remoteDir);
+            delivered.remove(key);
+            awaitingArchive.remove(key);
+            return;
+        }
         try {
             Path archived = Moves.moveUnique(source,
                     archiveDir.resolve(LocalDate.now().format(DAY)).resolve(relativePath(exchange)), null);
@@ -192,10 +208,18 @@ public class Delivery {
                             + "archived, not sent again, once the archive directory can take it");
             return;
         }
-        String key = exchange.getProperty(RECORD_KEY, String.class);
         if (key != null) {
             delivered.remove(key);
             awaitingArchive.remove(key);
+        }
+    }
+
+    /** Whether the file in the source is no longer the version recorded as delivered (a vanished file is not). */
+    private boolean changedSince(Exchange exchange, Path source, String key) {
+        try {
+            return !key.equals(key(exchange, FileState.of(source)));
+        } catch (IOException e) {
+            return false;
         }
     }
 

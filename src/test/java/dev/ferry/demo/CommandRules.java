@@ -29,6 +29,8 @@ final class CommandRules extends DefaultFtplet {
     private volatile List<String> readOnly = List.of();
     private volatile boolean refuseEpsv;
     private volatile boolean refuseProtP;
+    private volatile boolean holdRenames;
+    private final AtomicInteger renamesHeld = new AtomicInteger();
     private final AtomicInteger storing = new AtomicInteger();
     private final AtomicInteger mostStoring = new AtomicInteger();
     private final List<String> stored = Collections.synchronizedList(new ArrayList<>());
@@ -43,6 +45,14 @@ final class CommandRules extends DefaultFtplet {
 
     void refuseProtP(boolean refuse) {
         this.refuseProtP = refuse;
+    }
+
+    void holdRenames(boolean hold) {
+        this.holdRenames = hold;
+    }
+
+    int renamesHeld() {
+        return renamesHeld.get();
     }
 
     Set<String> seen() {
@@ -85,6 +95,9 @@ final class CommandRules extends DefaultFtplet {
             mostStoring.accumulateAndGet(storing.incrementAndGet(), Math::max);
             stored.add(request.getArgument());
         }
+        if (holdRenames && command.equals("RNTO")) {
+            holdWhileAsked();
+        }
         if (refuseEpsv && command.equals("EPSV")) {
             session.write(new DefaultFtpReply(502, "EPSV not implemented."));
             return FtpletResult.SKIP;
@@ -98,6 +111,21 @@ final class CommandRules extends DefaultFtplet {
             return FtpletResult.SKIP;
         }
         return FtpletResult.DEFAULT;
+    }
+
+    /** Keeps an RNTO waiting (at most 30 s) until renames are let through again. */
+    private void holdWhileAsked() {
+        renamesHeld.incrementAndGet();
+        try {
+            long end = System.nanoTime() + 30_000_000_000L;
+            while (holdRenames && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            renamesHeld.decrementAndGet();
+        }
     }
 
     private boolean isReadOnly(FtpSession session, String argument) throws FtpException {

@@ -49,6 +49,16 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
         rules.readOnly(List.of(directories));
     }
 
+    /** Keep every RNTO waiting, unanswered, until called with {@code false} (at most 30 s each). */
+    public void holdRenames(boolean hold) {
+        rules.holdRenames(hold);
+    }
+
+    /** How many RNTO commands are being held now. */
+    public int renamesHeld() {
+        return rules.renamesHeld();
+    }
+
     /** Answer EPSV with 502, as old servers do, so clients fall back to PASV. */
     public void refuseEpsv(boolean refuse) {
         rules.refuseEpsv(refuse);

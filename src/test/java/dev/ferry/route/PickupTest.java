@@ -127,6 +127,33 @@ class PickupTest {
                 names.size());
     }
 
+    @Test
+    void aFileChangedAfterItsUploadIsSentAgainAsItIsNowNotArchivedAsSent() throws Exception {
+        Path staging = Files.createDirectories(BASE.resolve("changing"));
+        Path file = TestFiles.random(staging.resolve("changed-late.csv"), 10_000, 41);
+        int storesBefore = server.sessions().stores();
+        server.holdRenames(true);
+        try {
+            Files.move(file, OUTBOX.resolve("changed-late.csv"), StandardCopyOption.ATOMIC_MOVE);
+            // uploaded and size-checked; its rename waits at the server: the file changes now, after the upload
+            await().atMost(DELIVERY).until(() -> server.renamesHeld() == 1);
+            Files.writeString(OUTBOX.resolve("changed-late.csv"), "appended after the upload\n",
+                    StandardOpenOption.APPEND);
+        } finally {
+            server.holdRenames(false);
+        }
+        Path archived = archive().resolve("changed-late.csv");
+        await().atMost(DELIVERY).until(() -> Files.exists(archived));
+        System.out.printf("PICKUP: file changed after its upload sent %d time(s), server's copy as archived %s%n",
+                server.sessions().stores() - storesBefore,
+                TestFiles.sameBytes(archived, REMOTE.resolve("changed-late.csv")));
+        // what the archive holds is what the server has: the version as it ended, sent once more
+        TestFiles.assertSameBytes(archived, REMOTE.resolve("changed-late.csv"));
+        assertEquals(10_000 + "appended after the upload\n".length(), Files.size(archived));
+        assertEquals(2, server.sessions().stores() - storesBefore);
+        assertEquals(2, AUDIT.with("delivered", "changed-late.csv").size(), AUDIT.toString());
+    }
+
     /** Drops a 10-byte file and waits until it is archived. */
     private static void deliver(String name) throws IOException {
         Path file = TestFiles.random(BASE.resolve("staging").resolve(name), 10, name.hashCode());
