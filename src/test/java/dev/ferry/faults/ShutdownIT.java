@@ -3,8 +3,10 @@ package dev.ferry.faults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
+import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
@@ -22,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Graceful-shutdown suite: SIGTERM in the middle of a 200 MiB upload (the server takes 25 MiB/s). Within the stop
  * timeout the upload finishes and the file is archived; past it the file stays in the source and no partial file
- * appears under its final name. Either way the process exits 0 within the timeout. Prints its figures.
+ * appears under its final name, and a rename whose reply had not come is neither recorded nor archived. Either way the
+ * process exits 0 within the timeout. Prints its figures.
  */
 class ShutdownIT {
 
@@ -85,6 +88,51 @@ class ShutdownIT {
         try (FerryProcess ferry = FerryProcess.start(again)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(outbox.resolve("big.bin")));
             TestFiles.assertSameBytes(original, tmp.resolve("server/in/big.bin"));
+        }
+    }
+
+    @Test
+    void aRenameStillWaitingForItsReplyAtTheStopTimeoutIsNeitherRecordedNorArchived() throws Exception {
+        // the server holds the RNTO: past the stop timeout Camel stops the producer from another thread while the
+        // route thread waits for that reply. Without a rename reply the file must be neither recorded nor archived.
+        // (That only the sending thread reads a reply, so QUIT's 221 can never pass for it, is FtpsClientTest's
+        // foreign-thread logout case: the order of two threads on one socket cannot be forced from out here.)
+        server.holdRenames(true);
+        Path small = TestFiles.random(tmp.resolve("src/small.csv"), 10_000, 201);
+        FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg"))
+                .target("transfer", server.port(), "ferry", "secret")
+                .property("camel.main.shutdown-timeout", "2")
+                .route("upload", outbox, "transfer", "/in");
+        AuditLog audit = config.audit();
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            Files.copy(small, outbox.resolve("small.csv"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.renamesHeld() == 1);
+            long start = System.nanoTime();
+            int exit = ferry.stop();
+            long seconds = (System.nanoTime() - start) / 1_000_000_000;
+            Path record = outbox.resolve(".ferry/delivered");
+            long recorded = Files.exists(record)
+                    ? Files.readAllLines(record).stream().filter(l -> !l.isBlank()).count()
+                    : 0;
+            System.out.printf("SHUTDOWN SUITE (rename unanswered at the timeout): exit %d after %d s, in source %s, "
+                    + "recorded %d, archived %s, audited as delivered %d%n", exit, seconds,
+                    Files.exists(outbox.resolve("small.csv")), recorded,
+                    Files.exists(TestFiles.today(outbox.resolve(".archive")).resolve("small.csv")),
+                    audit.with("delivered").size());
+            assertEquals(0, exit, ferry.log());
+            assertTrue(seconds <= 10, "stopped after " + seconds + " s");
+            TestFiles.assertSameBytes(small, outbox.resolve("small.csv"));
+            assertEquals(0, recorded, "recorded as delivered on a reply that was not its rename's");
+            assertFalse(Files.exists(outbox.resolve(".archive")), "archived on a reply that was not its rename's");
+            assertEquals(List.of(), audit.with("delivered"), audit.toString());
+        } finally {
+            server.holdRenames(false);
+        }
+        // and the next start delivers it
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(outbox.resolve("small.csv")));
+            TestFiles.assertSameBytes(small, tmp.resolve("server/in/small.csv"));
+            TestFiles.assertSameBytes(small, TestFiles.today(outbox.resolve(".archive")).resolve("small.csv"));
         }
     }
 
