@@ -121,6 +121,7 @@ class PipelineFailuresIT {
         // as vsftpd does after a data connection without reuse: 522, then the control connection is closed
         server.sessions().refuseNext(1, true);
         Path file = TestFiles.random(tmp.resolve("src/refused.csv"), 70_000, 21);
+        AuditLog audit = config.audit();
         try (FerryProcess ferry = FerryProcess.start(config)) {
             copy(file, outbox);
             await().atMost(DELIVERY).until(() -> Files.exists(archiveDir().resolve("refused.csv")));
@@ -132,6 +133,9 @@ class PipelineFailuresIT {
             assertTrue(log.contains("offered to resume its TLSv1.3 session"), log);
             assertTrue(failed().isEmpty());
             assertEquals(2, server.sessions().stores(), "one refused upload, one that went through");
+            // a refused data connection is the target's problem: the file waited, its attempts unspent
+            assertEquals(List.of(), audit.with("retried"), audit.toString());
+            assertEquals(1, audit.with("delivered", "refused.csv").get(0).getInt("attempts"), audit.toString());
         }
     }
 
