@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
@@ -14,7 +16,13 @@ import io.smallrye.config.WithDefault;
 /** One FTPS server: {@code ferry.targets.<name>.<key>}. */
 public interface TargetConfig {
 
-    /** Host name of the server, e.g. {@code ftps-internal.example.site}; its certificate must match it. */
+    /**
+     * Host name of the server, e.g. {@code ftps-internal.example.site}; its certificate must match it. Host names and
+     * IPv4/IPv6 literals only: nothing that could change the meaning of the endpoint URI it goes into.
+     */
+    @NotBlank(message = "is empty: set it to the server's host name")
+    @Pattern(regexp = "[A-Za-z0-9._:\\[\\]-]*", message = "is not a host name or IP address (ASCII letters, digits, "
+            + "'.', '-', ':'; an international name in its xn-- form)")
     String host();
 
     /** Control port (explicit FTPS: the client sends AUTH TLS on a plain connection). */
@@ -24,6 +32,8 @@ public interface TargetConfig {
     int port();
 
     /** User name to log in with. */
+    @Pattern(regexp = "[^\\r\\n\\x00]*", message = "holds a line break: it would reach the server as a further "
+            + "command")
     String username();
 
     /**

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.net.ssl.TrustManager;
 
 import dev.ferry.config.TargetConfig;
@@ -28,8 +27,6 @@ public final class Target {
 
     private static final Logger LOG = LoggerFactory.getLogger(Target.class);
     private static final Set<String> TLS_VERSIONS = Set.of("TLSv1.2", "TLSv1.3");
-    /** Host names and IPv4/IPv6 literals: nothing that could change the meaning of the endpoint URI it goes into. */
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]+");
 
     private final String name;
     private final TargetConfig config;
@@ -43,18 +40,6 @@ public final class Target {
 
     public static Target of(String name, TargetConfig config) {
         String key = "ferry.targets." + name + ".";
-        if (config.host().isBlank()) {
-            throw new ConfigurationException(key + "host is empty: set it to the server's host name");
-        }
-        if (!HOST.matcher(config.host()).matches()) {
-            throw new ConfigurationException(key + "host=" + Names.printable(config.host())
-                    + " is not a host name or IP address (ASCII letters, digits, '.', '-', ':'; an international "
-                    + "name in its xn-- form)");
-        }
-        if (Names.breaksCommandLine(config.username())) {
-            throw new ConfigurationException(
-                    key + "username holds a line break: it would reach the server as a further command");
-        }
         for (String version : config.tlsVersions()) {
             if (!TLS_VERSIONS.contains(version)) {
                 throw new ConfigurationException(key + "tls-versions: '" + version

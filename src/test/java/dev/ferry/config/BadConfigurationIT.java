@@ -37,6 +37,20 @@ class BadConfigurationIT {
     }
 
     @Test
+    void hostThatWouldAddEndpointOptions() throws Exception {
+        config.target("site", 2121, "u", "p").property("ferry.targets.site.host", "localhost?ftpClient=#other")
+                .route("upload", outbox, "site", "/in");
+        assertFailsWith("ferry.targets.site.host is not a host name or IP address");
+    }
+
+    @Test
+    void usernameWithALineBreak() throws Exception {
+        config.target("site", 2121, "u", "p").property("ferry.targets.site.username", "u\\r\\nDELE x")
+                .route("upload", outbox, "site", "/in");
+        assertFailsWith("ferry.targets.site.username holds a line break");
+    }
+
+    @Test
     void unknownTargetInRoute() throws Exception {
         config.target("site", 2121, "u", "p").route("upload", outbox, "elsewhere", "/in");
         assertFailsWith("routes/upload.yaml: parameter target: unknown target 'elsewhere'; configured targets: site");
