@@ -458,8 +458,10 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         if (endpoint == null) {
             return null;
         }
-        Socket plain = PassivePolicy.open(endpoint, getRemotePort(), target);
+        Socket plain = PassivePolicy.socket(getRemotePort(), target);
+        // published before it connects: a stop from another thread closes it even while it connects
         dataPlain = plain;
+        PassivePolicy.connect(plain, endpoint, target);
         if (!FTPReply.isPositivePreliminary(sendCommand(command, arg))) {
             plain.close();
             return null;
@@ -575,7 +577,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                     + cause + (reply.isEmpty() ? "" : "; server replied: " + reply) + Resumption.note(session, resumed)
                     + ReuseRefusal.explain(reply, session.getProtocol(), resumed);
             // the server refused the data connection itself, seen only once the write failed: the target's problem
-            throw !reply.isEmpty() && refusesDataConnections(getReplyCode())
+            // (unless the file failed first: then the reply is the server's answer to the aborted transfer)
+            throw !reply.isEmpty() && !progress.failedReadingLocal() && refusesDataConnections(getReplyCode())
                     ? new DataConnectionException(message, e)
                     : new IOException(message, e);
         } finally {

@@ -12,7 +12,7 @@ import dev.ferry.config.TargetConfig.PassiveAddress;
 
 /**
  * Where a passive data connection goes: the server's EPSV or PASV reply read, and {@code passive-address} applied;
- * and the plain TCP socket of that connection, opened there.
+ * and the plain TCP socket of that connection, connected there.
  */
 final class PassivePolicy {
 
@@ -73,15 +73,23 @@ final class PassivePolicy {
     }
 
     /**
-     * The plain socket of a data connection, connected to {@code endpoint} within {@code connect-timeout}, reading
-     * within {@code data-timeout}, reporting {@code sessionPort} (the control connection's, see
-     * {@link SessionKeySocket}). Failing to reach the server's passive ports is the target's problem, not the file's.
+     * The plain socket of a data connection, not yet connected: reading within {@code data-timeout}, reporting
+     * {@code sessionPort} (the control connection's, see {@link SessionKeySocket}). Its owner keeps it where a
+     * shutdown can close it before {@link #connect} is called, since a connection attempt can take a while.
      */
-    static Socket open(InetSocketAddress endpoint, int sessionPort, Target target) throws IOException {
+    static Socket socket(int sessionPort, Target target) throws IOException {
         SessionKeySocket plain = new SessionKeySocket(sessionPort);
         // without TCP_NODELAY each TLS handshake on a data connection waits for delayed ACKs (~40 ms)
         plain.setTcpNoDelay(true);
         plain.setSoTimeout(millis(target.dataTimeout().toMillis()));
+        return plain;
+    }
+
+    /**
+     * Connects a data socket to {@code endpoint} within {@code connect-timeout}. Failing to reach the server's passive
+     * ports is the target's problem, not the file's.
+     */
+    static void connect(Socket plain, InetSocketAddress endpoint, Target target) throws IOException {
         try {
             plain.connect(endpoint, millis(target.connectTimeout().toMillis()));
         } catch (IOException e) {
@@ -93,7 +101,6 @@ final class PassivePolicy {
                             + ". Check that the server's passive ports are reachable from this host",
                     e);
         }
-        return plain;
     }
 
     private static int millis(long millis) {

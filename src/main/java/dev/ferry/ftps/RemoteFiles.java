@@ -46,7 +46,7 @@ final class RemoteFiles {
                         refusal);
                 return true;
             }
-            // the old file is gone and the new one waits under its temporary name: the next attempt renames it
+            // the old file is gone and the new one waits under its temporary name: a later attempt sends it again
             throw new IOException("Deleted the old " + to + " on " + target.address() + " to rename " + from
                     + " over it (the server refuses renaming over a file: " + refusal
                     + "), but the rename then failed: "

@@ -17,8 +17,8 @@ final class Resumption {
     /**
      * The versions a data connection offers: a TLS 1.2 session is resumed offering TLS 1.2 alone, because a
      * ClientHello that also offers TLS 1.3 computes key shares (two elliptic-curve key pairs) for each file, the
-     * largest CPU cost of a small upload. A TLS 1.3 data connection keeps the full list: offering TLS 1.3 alone, the JDK
-     * does not resume.
+     * largest CPU cost of a small upload. A TLS 1.3 data connection keeps the full list: offering TLS 1.3 alone, the
+     * JDK does not resume.
      */
     static String[] dataProtocols(SSLSession control, String[] configured) {
         return control != null && TLS12.equals(control.getProtocol()) ? new String[]{TLS12} : configured;

@@ -29,11 +29,25 @@ public final class RouteConnections {
     }
 
     /**
-     * A connection for one upload, waiting while the route holds as many as it may or the target has none left.
-     * Release it with {@link #release} whatever the upload's outcome.
+     * A connection for one upload, waiting while the route holds as many as it may or the target has none left, and
+     * while another upload finds out whether the paused target can be used again ({@link TargetConnections#admit}).
+     * Release it with {@link #release} whatever the upload's outcome, after {@link #uploadFailed} for a failure that
+     * was the file's.
      */
-    public Connection acquire() throws InterruptedException {
-        return target.acquire(this);
+    public Connection acquire() throws InterruptedException, TargetUnavailableException {
+        Connection connection = target.acquire(this);
+        try {
+            target.admit();
+        } catch (TargetUnavailableException | RuntimeException e) {
+            release(connection);
+            throw e;
+        }
+        return connection;
+    }
+
+    /** The upload failed for a reason of the file's own: the server answered about it, so the target works. */
+    public void uploadFailed() {
+        target.fileFailed();
     }
 
     public void release(Connection connection) {

@@ -35,11 +35,13 @@ public final class TargetConnections implements AutoCloseable {
     private final List<RouteConnections> routes = new ArrayList<>();
     private int held;
     private int failures;
-    /** A login has succeeded since the last failure: connections may log in side by side. */
+    /** The target has worked since the last failure: connections may be used side by side. */
     private boolean proven;
-    /** One connection is finding out whether the target can be used; the others wait for its outcome. */
+    /** One upload is finding out whether the target can be used; the others wait for its outcome. */
     private boolean probing;
     private long probeStarted;
+    /** The thread of that upload: its own reconnections (a renewal, after a dropped connection) do not wait. */
+    private Thread probeOwner;
     private Instant closedUntil = Instant.MIN;
     private String problem;
     /** The last failure came after a login (no data connection): only an upload proves the target usable again. */
@@ -182,19 +184,32 @@ public final class TargetConnections implements AutoCloseable {
     }
 
     /**
-     * Before each connection: throws while the target is paused. Until a login has succeeded (at start, after a
-     * failure), one connection at a time finds out whether the target can be used, and the others wait for its
-     * outcome: a wrong password costs one refused login, not one per connection, which matters where refused logins
-     * lock an account. A probe that takes longer than a connection and a login can ({@code connect-timeout} plus
-     * twice {@code data-timeout}) no longer holds the others.
+     * Before each connection (a retry's included): throws while the target is paused, and waits while another upload
+     * probes it ({@link #admit}).
      */
-    public synchronized void beforeConnect() throws TargetUnavailableException {
+    public void beforeConnect() throws TargetUnavailableException {
+        admit();
+    }
+
+    /**
+     * Before each upload and each connection: throws while the target is paused. Until the target has worked since
+     * its last failure (at start, after a pause), one upload at a time finds out whether it can be used, and the
+     * others wait for its outcome, idle connections that are already logged in included: a wrong password costs one
+     * refused login, not one per connection, which matters where refused logins lock an account, and unreachable
+     * passive ports cost one login per pause. The probe's own reconnections do not wait for it. A probe that takes
+     * longer than {@code connect-timeout} plus twice {@code data-timeout} (a large upload) no longer holds the
+     * others.
+     */
+    public synchronized void admit() throws TargetUnavailableException {
         long longest = target.connectTimeout().plus(target.dataTimeout().multipliedBy(2)).toNanos();
         while (true) {
             checkOpen();
-            // a probe that ended without an outcome (a failure that is not the target's) is taken over once stale
+            if (proven || probing && probeOwner == Thread.currentThread()) {
+                return;
+            }
+            // a probe that ended without an outcome is taken over once stale
             long left = probeStarted + longest - System.nanoTime();
-            if (proven || !probing || left <= 0) {
+            if (!probing || left <= 0) {
                 break;
             }
             try {
@@ -205,10 +220,9 @@ public final class TargetConnections implements AutoCloseable {
                 throw new TargetPausedException("Interrupted while waiting to connect to " + target.address());
             }
         }
-        if (!proven) {
-            probing = true;
-            probeStarted = System.nanoTime();
-        }
+        probing = true;
+        probeStarted = System.nanoTime();
+        probeOwner = Thread.currentThread();
     }
 
     /** The target could not be used: pause it, longer after each further failure. */
@@ -220,6 +234,7 @@ public final class TargetConnections implements AutoCloseable {
         failedAfterLogin = e instanceof DataConnectionException;
         proven = false;
         probing = false;
+        probeOwner = null;
         notifyAll();
         Duration first = e instanceof LoginRefusedException ? backoff.loginRefusedDelay() : backoff.initialDelay();
         Duration max = e instanceof LoginRefusedException ? backoff.loginRefusedMaxDelay() : backoff.maxDelay();
@@ -242,13 +257,28 @@ public final class TargetConnections implements AutoCloseable {
 
     /**
      * A login succeeded. After a connection, TLS or login failure that is the end of the target's problem, and
-     * connections may log in side by side again. After a data-connection failure (passive ports unreachable, data
-     * connection refused) it is not, since every login succeeds while every upload fails: the probing connection
-     * stays the only one until its upload succeeds, the pause keeps growing and readiness stays DOWN meanwhile.
+     * connections may be used side by side again. After a data-connection failure (passive ports unreachable, data
+     * connection refused) it is not, since every login succeeds while every upload fails: the probing upload stays
+     * the only one until it has an outcome, the pause keeps growing and readiness stays DOWN meanwhile.
      */
     synchronized void loggedIn() {
         if (!failedAfterLogin) {
             succeeded();
+        }
+    }
+
+    /**
+     * An upload failed for a reason of the file's own (a refused STOR, a size mismatch, a file changed while read):
+     * the server answered about the file, its passive port was reached, so a data-connection problem is over; and a
+     * probe that ended so no longer holds the others.
+     */
+    synchronized void fileFailed() {
+        if (failedAfterLogin) {
+            succeeded();
+        } else if (probing && probeOwner == Thread.currentThread()) {
+            probing = false;
+            probeOwner = null;
+            notifyAll();
         }
     }
 
@@ -264,6 +294,7 @@ public final class TargetConnections implements AutoCloseable {
         closedUntil = Instant.MIN;
         proven = true;
         probing = false;
+        probeOwner = null;
         notifyAll();
     }
 }

@@ -24,6 +24,7 @@ final class UploadWatch implements AutoCloseable {
     private volatile long bytes;
     private volatile long lastNanos = System.nanoTime();
     private volatile boolean stalled;
+    private volatile boolean localFailed;
 
     private UploadWatch(NetworkTimer timer, String remote, Duration limit, Socket plain) {
         this.remote = remote;
@@ -47,7 +48,7 @@ final class UploadWatch implements AutoCloseable {
 
     /** Copies the file to the data connection through {@code buffer}, counting every slice written. */
     void copy(InputStream local, OutputStream out, byte[] buffer) throws IOException {
-        for (int n; (n = local.read(buffer)) != -1;) {
+        for (int n; (n = read(local, buffer)) != -1;) {
             for (int offset = 0; offset < n; offset += SLICE) {
                 int length = Math.min(SLICE, n - offset);
                 out.write(buffer, offset, length);
@@ -55,6 +56,20 @@ final class UploadWatch implements AutoCloseable {
             }
         }
         out.flush();
+    }
+
+    private int read(InputStream local, byte[] buffer) throws IOException {
+        try {
+            return local.read(buffer);
+        } catch (IOException e) {
+            localFailed = true;
+            throw e;
+        }
+    }
+
+    /** Whether the copy failed reading the local file (it changed, the disk failed), not writing to the server. */
+    boolean failedReadingLocal() {
+        return localFailed;
     }
 
     void sent(int n) {

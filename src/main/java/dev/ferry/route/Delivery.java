@@ -191,8 +191,8 @@ public class Delivery {
         String key = exchange.getProperty(RECORD_KEY, String.class);
         if (key != null && changedSince(exchange, source, key)) {
             // the server has the version that was sent; this one is newer: archiving it would lose what changed
-            LOG.warn("{} changed after it was delivered to {}:{}; it stays in the source and is sent again as it is",
-                    shown(exchange), target.address(), remoteDir);
+            LOG.warn("{} changed after it was delivered to {}:{} (its bytes differ from those sent); it stays in the"
+                    + " source and is sent again as it is", shown(exchange), target.address(), remoteDir);
             delivered.remove(key);
             awaitingArchive.remove(key);
             return;
@@ -214,10 +214,18 @@ public class Delivery {
         }
     }
 
-    /** Whether the file in the source is no longer the version recorded as delivered (a vanished file is not). */
+    /**
+     * Whether the file in the source no longer holds what was delivered: another version than the one recorded, and
+     * (when this exchange uploaded it) other bytes; a change of metadata alone (chmod, chown, a hard link, which set
+     * the status-change time) is not a change. A vanished file is not either: its archive move fails as before.
+     */
     private boolean changedSince(Exchange exchange, Path source, String key) {
         try {
-            return !key.equals(key(exchange, FileState.of(source)));
+            if (key.equals(key(exchange, FileState.of(source)))) {
+                return false;
+            }
+            LocalFile sent = exchange.getIn().getBody(LocalFile.class);
+            return sent == null || !sent.holdsWhatWasSent();
         } catch (IOException e) {
             return false;
         }

@@ -63,6 +63,27 @@ final class LocalFile {
         return sha256;
     }
 
+    /**
+     * Whether the file at its path now holds exactly the bytes the last complete upload sent (same size and SHA-256),
+     * whatever its metadata: read once more, only when its version changed after the upload.
+     */
+    boolean holdsWhatWasSent() throws IOException {
+        FileState state = sent;
+        String expected = sha256;
+        if (state == null || expected == null || Files.size(path) != state.size()) {
+            return false;
+        }
+        MessageDigest digest = sha256Digest();
+        try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) != -1;) {
+                digest.update(buffer, 0, n);
+                progress.run();
+            }
+        }
+        return expected.equals(HexFormat.of().formatHex(digest.digest()));
+    }
+
     private InputStream open() throws IOException {
         FileState opened = FileState.of(path);
         // no link followed: the file checked at pickup, not whatever a link put in its place meanwhile
@@ -72,6 +93,14 @@ final class LocalFile {
     @Override
     public String toString() {
         return Names.printable(name);
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /** Thrown by the stream: the file changed while it was being uploaded. */
@@ -92,11 +121,7 @@ final class LocalFile {
         Checked(InputStream in, FileState opened) {
             super(in);
             this.opened = opened;
-            try {
-                this.digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java runtime has SHA-256", e);
-            }
+            this.digest = sha256Digest();
         }
 
         /** Reads through, so that the digest sees every byte (FTP clients do not skip; this keeps it so if one did). */

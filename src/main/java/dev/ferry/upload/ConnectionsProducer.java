@@ -1,7 +1,9 @@
 package dev.ferry.upload;
 
+import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.Connection;
 import dev.ferry.ftps.RouteConnections;
+import dev.ferry.ftps.TargetUnavailableException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFileProducer;
@@ -51,8 +53,11 @@ final class ConnectionsProducer extends GenericFileProducer<FTPFile> {
             // camel-ftp's producer works synchronously: it is done when this returns
             producer.process(exchange, doneSync -> {
             });
-            if (exchange.getException() == null) {
+            Exception failure = exchange.getException();
+            if (failure == null) {
                 exchange.setProperty(FerryFtpsEndpoint.TRANSFER, connection.client().lastTransfer());
+            } else if (Causes.find(failure, TargetUnavailableException.class).isEmpty()) {
+                connections.uploadFailed();
             }
             String reply = connection.client().getReplyString();
             exchange.setProperty(FerryFtpsEndpoint.LAST_REPLY, reply == null ? null : reply.trim());

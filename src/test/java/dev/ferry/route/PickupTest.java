@@ -62,7 +62,7 @@ class PickupTest {
                     throw new IllegalStateException(e);
                 }
             }, 0, 200, TimeUnit.MILLISECONDS);
-            // growing for about four seconds, through many polls, each time younger than stableFor (1 s)
+            // growing for about four seconds, through many polls, each time younger than stableFor (2 s)
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.size(growing) >= 20L * chunk.length);
         } finally {
             writer.shutdown();
@@ -154,6 +154,26 @@ class PickupTest {
         assertEquals(2, AUDIT.with("delivered", "changed-late.csv").size(), AUDIT.toString());
     }
 
+    @Test
+    void aFileWhoseMetadataAloneChangedAfterItsUploadIsArchivedNotSentAgain() throws Exception {
+        Path staging = Files.createDirectories(BASE.resolve("touched"));
+        Path file = TestFiles.random(staging.resolve("chmodded.csv"), 10_000, 42);
+        int storesBefore = server.sessions().stores();
+        server.holdRenames(true);
+        try {
+            Files.move(file, OUTBOX.resolve("chmodded.csv"), StandardCopyOption.ATOMIC_MOVE);
+            await().atMost(DELIVERY).until(() -> server.renamesHeld() == 1);
+            // a new status-change time, the same bytes (as chmod, chown, a hard link or a virus scanner's xattr do)
+            Files.setPosixFilePermissions(OUTBOX.resolve("chmodded.csv"), PosixFilePermissions.fromString("rw-r-----"));
+        } finally {
+            server.holdRenames(false);
+        }
+        Path archived = archive().resolve("chmodded.csv");
+        await().atMost(DELIVERY).until(() -> Files.exists(archived));
+        TestFiles.assertSameBytes(archived, REMOTE.resolve("chmodded.csv"));
+        assertEquals(1, server.sessions().stores() - storesBefore, "sent again for a change of its mode alone");
+    }
+
     /** Drops a 10-byte file and waits until it is archived. */
     private static void deliver(String name) throws IOException {
         Path file = TestFiles.random(BASE.resolve("staging").resolve(name), 10, name.hashCode());
@@ -176,7 +196,7 @@ class PickupTest {
                 server = TestServers.embedded(BASE.resolve("server")).requireSessionReuse(true).start();
                 FerryConfigDir config = new FerryConfigDir(BASE.resolve("cfg"))
                         .target("transfer", server.port(), TestServers.USER, TestServers.PASSWORD)
-                        .route("upload-pickup", OUTBOX, "transfer", "/in", "stableFor", "1s");
+                        .route("upload-pickup", OUTBOX, "transfer", "/in", "stableFor", "2s");
                 // as in DeliveryTest: a system property in the test JVM, -D for the packaged application
                 System.setProperty("ferry.config-dir", config.path().toString());
                 Map<String, String> properties = new HashMap<>(AuditLog.handlerAt(AUDIT.file()));

@@ -25,11 +25,11 @@ class TargetGateTest {
 
         @Override
         public Duration initialDelay() {
-            return Duration.ofMillis(300);
+            return Duration.ofSeconds(2);
         }
         @Override
         public Duration maxDelay() {
-            return Duration.ofSeconds(1);
+            return Duration.ofSeconds(2);
         }
         @Override
         public Duration loginRefusedDelay() {
@@ -43,7 +43,7 @@ class TargetGateTest {
 
     private final TargetConnections connections = new TargetConnections(TestTargets.target(21, "u", "p", null),
             BACKOFF);
-    private final PollWatch watch = new PollWatch(Duration.ofMillis(200));
+    private final PollWatch watch = new PollWatch(Duration.ofSeconds(1));
     private final TargetGate gate = new TargetGate(connections, watch);
 
     @AfterEach
@@ -72,6 +72,6 @@ class TargetGateTest {
         watch.progress();
         assertNull(watch.stuck(), "a poll that moves again is not stuck");
         assertFalse(gate.rollback(null, null, 0, new IllegalStateException("listing failed")));
-        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> watch.stuck() == null);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> watch.stuck() == null);
     }
 }
