@@ -39,6 +39,9 @@ import dev.ferry.route.Routes.RouteInfo;
  * handshake (trust and host-name checks as in service), the certificate, login with PBSZ/PROT, a passive data
  * connection and whether it resumed the control connection's TLS session, and (unless {@code --no-write}) a small
  * file uploaded, size-checked and deleted in each route's remote directory.
+ * <p>
+ * About 300 lines: one method per step, each with the advice its failure prints; what the steps share is Ferry's own
+ * client and the certificate texts of {@link Certificates}.
  */
 final class TargetCheck {
 
