@@ -158,7 +158,7 @@ public final class TargetConnections implements AutoCloseable {
     FtpsClient newClient(boolean fromRoot) {
         FtpsClient client = new FtpsClient(target, fromRoot, timer);
         client.onLogin(this::loggedIn);
-        client.connectGuard(this::beforeConnect);
+        client.connectGuard(this::admit);
         clients.add(client);
         return client;
     }
@@ -184,15 +184,7 @@ public final class TargetConnections implements AutoCloseable {
     }
 
     /**
-     * Before each connection (a retry's included): throws while the target is paused, and waits while another upload
-     * probes it ({@link #admit}).
-     */
-    public void beforeConnect() throws TargetUnavailableException {
-        admit();
-    }
-
-    /**
-     * Before each upload and each connection: throws while the target is paused. Until the target has worked since
+     * Before each upload and each connection (a retry's included): throws while the target is paused. Until the target has worked since
      * its last failure (at start, after a pause), one upload at a time finds out whether it can be used, and the
      * others wait for its outcome, idle connections that are already logged in included: a wrong password costs one
      * refused login, not one per connection, which matters where refused logins lock an account, and unreachable

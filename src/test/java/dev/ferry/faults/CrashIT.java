@@ -119,7 +119,7 @@ class CrashIT {
             assertEquals(0, temporaryLeft, "temporary names left on the server");
             assertEquals(FILES, uploads.size(), "files vsftpd received");
         } finally {
-            deleteTree(landed);
+            TestFiles.deleteTree(landed);
         }
     }
 
@@ -137,16 +137,6 @@ class CrashIT {
     private static List<Path> regularFiles(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(Files::isRegularFile).toList();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
         }
     }
 }

@@ -103,7 +103,7 @@ class InteroperabilityIT {
             assertEquals(FILES, listOverOneControlConnection(server, tls, remoteDir), "names listed");
             assertResumedWhereLogged(server);
         } finally {
-            deleteTree(landed.getParent());
+            TestFiles.deleteTree(landed.getParent());
         }
     }
 
@@ -155,7 +155,7 @@ class InteroperabilityIT {
                 assertEquals(2, audit.with("delivered").size(), audit.toString());
             }
         } finally {
-            deleteTree(landed);
+            TestFiles.deleteTree(landed);
         }
     }
 
@@ -189,16 +189,6 @@ class InteroperabilityIT {
             }
             default -> {
                 // pure-ftpd logs no TLS detail; delivery and listing are what it is held to
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                    Files.deleteIfExists(p);
-                }
             }
         }
     }

@@ -29,25 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TargetConnectionsTest {
 
-    private static final FerryConfig.Backoff BACKOFF = new FerryConfig.Backoff() {
-
-        @Override
-        public Duration initialDelay() {
-            return Duration.ofMillis(300);
-        }
-        @Override
-        public Duration maxDelay() {
-            return Duration.ofMillis(1000);
-        }
-        @Override
-        public Duration loginRefusedDelay() {
-            return Duration.ofHours(1);
-        }
-        @Override
-        public Duration loginRefusedMaxDelay() {
-            return Duration.ofHours(2);
-        }
-    };
+    private static final FerryConfig.Backoff BACKOFF = TestTargets.backoff(Duration.ofMillis(300),
+            Duration.ofMillis(1000), Duration.ofHours(1),
+            Duration.ofHours(2));
 
     private final TargetConnections gate = new TargetConnections(TestTargets.target(21, "u", "p", null), BACKOFF);
 
@@ -99,14 +83,14 @@ class TargetConnectionsTest {
 
         gate.failed(new DataConnectionException("Cannot open the data connection to 10.0.0.9:40000"));
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(gate::isOpen);
-        assertDoesNotThrow(gate::beforeConnect);
+        assertDoesNotThrow(gate::admit);
         gate.loggedIn();
         assertEquals("Cannot open the data connection to 10.0.0.9:40000", gate.problem(),
                 "every login succeeds while every upload fails: still not usable");
         // the probing connection stays the only one: another waits for its upload's outcome
         CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
             try {
-                gate.beforeConnect();
+                gate.admit();
             } catch (TargetUnavailableException e) {
                 throw new CompletionException(e);
             }
@@ -224,14 +208,14 @@ class TargetConnectionsTest {
 
     private CompletableFuture<Void> connectLater() {
         return later(() -> {
-            gate.beforeConnect();
+            gate.admit();
             return null;
         });
     }
 
     @Test
     void untilALoginSucceedsOneConnectionAtATimeFindsOutWhetherTheTargetWorks() throws Exception {
-        gate.beforeConnect();
+        gate.admit();
         CompletableFuture<Void> second = connectLater();
         assertThrows(TimeoutException.class, () -> second.get(300, TimeUnit.MILLISECONDS),
                 "a second connection went ahead before the first one's login");
@@ -264,7 +248,7 @@ class TargetConnectionsTest {
 
     @Test
     void aRefusedLoginStopsTheConnectionsThatWaitedForIt() throws Exception {
-        gate.beforeConnect();
+        gate.admit();
         CompletableFuture<Void> second = connectLater();
         assertThrows(TimeoutException.class, () -> second.get(300, TimeUnit.MILLISECONDS));
         gate.failed(new LoginRefusedException("Login to localhost:21 as 'u' refused: 530"));

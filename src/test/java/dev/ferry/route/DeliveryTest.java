@@ -170,7 +170,7 @@ class DeliveryTest {
         @Override
         public Map<String, String> start() {
             try {
-                deleteRecursively(BASE);
+                TestFiles.deleteTree(BASE);
                 Files.createDirectories(OUTBOX);
                 server = EmbeddedFtpsServer.builder()
                         .root(SERVER_ROOT)
@@ -195,17 +195,6 @@ class DeliveryTest {
             System.clearProperty("ferry.config-dir");
             if (server != null) {
                 server.close();
-            }
-        }
-
-        private static void deleteRecursively(Path dir) throws IOException {
-            if (!Files.exists(dir)) {
-                return;
-            }
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                    Files.delete(p);
-                }
             }
         }
     }

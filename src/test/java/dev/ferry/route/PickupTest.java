@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.testing.AuditLog;
@@ -129,19 +128,9 @@ class PickupTest {
 
     @Test
     void aFileChangedAfterItsUploadIsSentAgainAsItIsNowNotArchivedAsSent() throws Exception {
-        Path staging = Files.createDirectories(BASE.resolve("changing"));
-        Path file = TestFiles.random(staging.resolve("changed-late.csv"), 10_000, 41);
         int storesBefore = server.sessions().stores();
-        server.holdRenames(true);
-        try {
-            Files.move(file, OUTBOX.resolve("changed-late.csv"), StandardCopyOption.ATOMIC_MOVE);
-            // uploaded and size-checked; its rename waits at the server: the file changes now, after the upload
-            await().atMost(DELIVERY).until(() -> server.renamesHeld() == 1);
-            Files.writeString(OUTBOX.resolve("changed-late.csv"), "appended after the upload\n",
-                    StandardOpenOption.APPEND);
-        } finally {
-            server.holdRenames(false);
-        }
+        dropAndChangeWhileItsRenameWaits("changed-late.csv", 41, file -> Files.writeString(file,
+                "appended after the upload\n", StandardOpenOption.APPEND));
         Path archived = archive().resolve("changed-late.csv");
         await().atMost(DELIVERY).until(() -> Files.exists(archived));
         System.out.printf("PICKUP: file changed after its upload sent %d time(s), server's copy as archived %s%n",
@@ -156,22 +145,36 @@ class PickupTest {
 
     @Test
     void aFileWhoseMetadataAloneChangedAfterItsUploadIsArchivedNotSentAgain() throws Exception {
-        Path staging = Files.createDirectories(BASE.resolve("touched"));
-        Path file = TestFiles.random(staging.resolve("chmodded.csv"), 10_000, 42);
         int storesBefore = server.sessions().stores();
-        server.holdRenames(true);
-        try {
-            Files.move(file, OUTBOX.resolve("chmodded.csv"), StandardCopyOption.ATOMIC_MOVE);
-            await().atMost(DELIVERY).until(() -> server.renamesHeld() == 1);
-            // a new status-change time, the same bytes (as chmod, chown, a hard link or a virus scanner's xattr do)
-            Files.setPosixFilePermissions(OUTBOX.resolve("chmodded.csv"), PosixFilePermissions.fromString("rw-r-----"));
-        } finally {
-            server.holdRenames(false);
-        }
+        // a new status-change time, the same bytes (as chmod, chown, a hard link or a virus scanner's xattr do)
+        dropAndChangeWhileItsRenameWaits("chmodded.csv", 42,
+                file -> Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----")));
         Path archived = archive().resolve("chmodded.csv");
         await().atMost(DELIVERY).until(() -> Files.exists(archived));
         TestFiles.assertSameBytes(archived, REMOTE.resolve("chmodded.csv"));
         assertEquals(1, server.sessions().stores() - storesBefore, "sent again for a change of its mode alone");
+    }
+
+    /**
+     * Drops a 10,000-byte file and applies {@code change} to it once it is uploaded and size-checked, while the server
+     * holds its rename: after the upload, before Ferry would archive it.
+     */
+    private static void dropAndChangeWhileItsRenameWaits(String name, long seed, Change change) throws Exception {
+        Path file = TestFiles.random(BASE.resolve("late").resolve(name), 10_000, seed);
+        server.holdRenames(true);
+        try {
+            Files.move(file, OUTBOX.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            await().atMost(DELIVERY).until(() -> server.renamesHeld() == 1);
+            change.apply(OUTBOX.resolve(name));
+        } finally {
+            server.holdRenames(false);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Change {
+
+        void apply(Path file) throws IOException;
     }
 
     /** Drops a 10-byte file and waits until it is archived. */
@@ -191,7 +194,7 @@ class PickupTest {
         @Override
         public Map<String, String> start() {
             try {
-                deleteRecursively(BASE);
+                TestFiles.deleteTree(BASE);
                 Files.createDirectories(OUTBOX);
                 server = TestServers.embedded(BASE.resolve("server")).requireSessionReuse(true).start();
                 FerryConfigDir config = new FerryConfigDir(BASE.resolve("cfg"))
@@ -212,18 +215,6 @@ class PickupTest {
             System.clearProperty("ferry.config-dir");
             if (server != null) {
                 server.close();
-            }
-        }
-
-        private static void deleteRecursively(Path dir) throws IOException {
-            if (!Files.exists(dir)) {
-                return;
-            }
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                    // the mode-000 file of an earlier run: its directory entry goes, whatever its mode
-                    Files.delete(p);
-                }
             }
         }
     }

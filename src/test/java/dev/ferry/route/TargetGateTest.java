@@ -21,25 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TargetGateTest {
 
-    private static final FerryConfig.Backoff BACKOFF = new FerryConfig.Backoff() {
-
-        @Override
-        public Duration initialDelay() {
-            return Duration.ofSeconds(2);
-        }
-        @Override
-        public Duration maxDelay() {
-            return Duration.ofSeconds(2);
-        }
-        @Override
-        public Duration loginRefusedDelay() {
-            return Duration.ofSeconds(1);
-        }
-        @Override
-        public Duration loginRefusedMaxDelay() {
-            return Duration.ofSeconds(1);
-        }
-    };
+    private static final FerryConfig.Backoff BACKOFF = TestTargets.backoff(Duration.ofSeconds(2), Duration.ofSeconds(2),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1));
 
     private final TargetConnections connections = new TargetConnections(TestTargets.target(21, "u", "p", null),
             BACKOFF);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import dev.ferry.config.FerryConfig;
 import dev.ferry.config.TargetConfig;
 import dev.ferry.config.TargetConfig.PassiveAddress;
 import dev.ferry.ftps.Target;
@@ -107,5 +108,15 @@ public final class TestTargets {
         public int maxConnections() {
             return 4;
         }
+    }
+
+    /** A pause policy: {@code initial} doubling up to {@code max}, and its own delays for a refused login. */
+    public static FerryConfig.Backoff backoff(Duration initial, Duration max, Duration loginRefused,
+            Duration loginRefusedMax) {
+        return new Pauses(initial, max, loginRefused, loginRefusedMax);
+    }
+
+    private record Pauses(Duration initialDelay, Duration maxDelay, Duration loginRefusedDelay,
+            Duration loginRefusedMaxDelay) implements FerryConfig.Backoff {
     }
 }
