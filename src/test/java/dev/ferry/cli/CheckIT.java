@@ -87,6 +87,26 @@ class CheckIT {
     }
 
     @Test
+    void filesInTheWorkingDirectoryCannotOverrideTheConfigDirectory() throws Exception {
+        config.target("site", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                .route("upload", outbox, "site", REMOTE_DIR);
+        // what SmallRye reads by default from $PWD: a .env above the config directory, config/application.properties
+        // for every key the config directory leaves unset
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve(".env"), "FERRY_TARGETS_SITE_PORT=1\nFERRY_TARGETS_SITE_HOST=127.0.0.9\n");
+        Path planted = Files.createDirectories(elsewhere.resolve("config")).resolve("application.properties");
+        Files.writeString(planted, "ferry.targets.planted.host=127.0.0.9\nferry.targets.planted.username=x\n"
+                + "ferry.targets.planted.password-file=" + config.path().resolve("site.password") + "\n");
+        Finished check = FerryProcess.runIn(elsewhere, config, "check");
+
+        assertEquals(Command.OK, check.exit(), check.toString());
+        assertTrue(check.output().contains("Checking target site: localhost:" + vsftpd.port() + " as"),
+                check.toString());
+        assertFalse(check.output().contains("planted"), check.toString());
+        assertFalse(check.output().contains("127.0.0.9"), check.toString());
+    }
+
+    @Test
     void noWriteSendsNoFile() throws Exception {
         config.target("site", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
                 .route("upload", outbox, "site", "never-written");

@@ -69,7 +69,13 @@ public final class FerryProcess implements AutoCloseable {
      * types it.
      */
     public static Finished run(FerryConfigDir config, String... args) throws IOException, InterruptedException {
-        try (FerryProcess ferry = start(config.path(), config.path(), List.of(), false, List.of(args))) {
+        return runIn(config.path(), config, args);
+    }
+
+    /** {@link #run} from another working directory, as an operator runs it from wherever the shell is. */
+    public static Finished runIn(Path workingDirectory, FerryConfigDir config, String... args)
+            throws IOException, InterruptedException {
+        try (FerryProcess ferry = start(workingDirectory, config.path(), List.of(), false, List.of(args))) {
             int exit = ferry.awaitExit(Duration.ofSeconds(60));
             return new Finished(exit, ferry.log());
         }
