@@ -39,6 +39,11 @@ final class DeliveryRecord {
     private final Set<String> delivered = new LinkedHashSet<>();
     private int lines;
     private boolean failing;
+    /** A rewrite found due on load, done before the first write: loading writes nothing (ferry check may run as root). */
+    private boolean rewriteDue;
+    private boolean damagedOnLoad;
+    /** The file ends inside a line (a torn write): the next line must not be glued to it. */
+    private boolean tornTail;
 
     private DeliveryRecord(Path file) {
         this.file = file;
@@ -70,6 +75,7 @@ final class DeliveryRecord {
             return true;
         }
         try {
+            maintain();
             boolean created = !Files.exists(file);
             append(line(entry), true);
             if (created) {
@@ -104,6 +110,7 @@ final class DeliveryRecord {
             return;
         }
         try {
+            maintain();
             append(line(DROPPED + entry), false);
             if (lines > 2 * delivered.size() + SLACK) {
                 rewrite(false);
@@ -118,14 +125,32 @@ final class DeliveryRecord {
                 ? new StandardOpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                         StandardOpenOption.SYNC}
                 : new StandardOpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND};
+        Files.createDirectories(file.getParent());
         try (OutputStream out = Files.newOutputStream(file, options)) {
-            out.write(line.getBytes(StandardCharsets.UTF_8));
+            out.write(((tornTail ? "\n" : "") + line).getBytes(StandardCharsets.UTF_8));
         }
+        tornTail = false;
         lines++;
     }
 
+    /**
+     * The rewrite that loading found due (damaged lines, old entries, too many removals). When it cannot be written
+     * (a full disk) the record is appended to as it is: its damaged lines stay ignored, and nothing stops delivery.
+     */
+    private void maintain() {
+        if (!rewriteDue) {
+            return;
+        }
+        rewriteDue = false;
+        try {
+            rewrite(damagedOnLoad);
+        } catch (IOException e) {
+            LOG.warn("Cannot rewrite the delivery record {} ({}): appending to it as it is; its damaged lines stay "
+                    + "ignored", file, e.toString());
+        }
+    }
+
     private void load() throws IOException {
-        Files.createDirectories(file.getParent());
         if (!Files.exists(file)) {
             return;
         }
@@ -141,6 +166,7 @@ final class DeliveryRecord {
                     file, e.toString());
             return;
         }
+        tornTail = !text.get(text.size() - 1).isEmpty();
         for (String line : text) {
             if (line.isEmpty()) {
                 continue;
@@ -170,9 +196,8 @@ final class DeliveryRecord {
                             + "sent again",
                     file, outdated);
         }
-        if (damaged > 0 || outdated > 0 || lines > 2 * delivered.size() + SLACK) {
-            rewrite(damaged > 0);
-        }
+        rewriteDue = damaged > 0 || outdated > 0 || lines > 2 * delivered.size() + SLACK;
+        damagedOnLoad = damaged > 0;
     }
 
     /** Keeps every entry; a damaged file is kept beside it for inspection. */
@@ -180,14 +205,20 @@ final class DeliveryRecord {
         Path fresh = file.resolveSibling(file.getFileName() + ".new");
         StringBuilder text = new StringBuilder();
         delivered.forEach(entry -> text.append(line(entry)));
-        Files.writeString(fresh, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.SYNC);
-        if (damaged) {
-            Files.copy(file, file.resolveSibling(file.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.writeString(fresh, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
+            if (damaged) {
+                Files.copy(file, file.resolveSibling(file.getFileName() + ".damaged"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            // a full disk leaves half a copy: the record itself is untouched until the move
+            Files.deleteIfExists(fresh);
         }
-        Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         syncDirectory();
+        tornTail = false;
         lines = delivered.size();
     }
 

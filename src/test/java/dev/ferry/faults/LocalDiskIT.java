@@ -1,5 +1,7 @@
 package dev.ferry.faults;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +114,44 @@ class LocalDiskIT {
                     stayedInSource, Files.exists(failed.resolve("doomed.csv.error")));
             TestFiles.assertSameBytes(file, failed.resolve("doomed.csv"));
             assertTrue(Files.readString(failed.resolve("doomed.csv.error")).contains("553"));
+        }
+    }
+
+    @Test
+    void aDamagedDeliveryRecordOnAFullDiskOnlyWarnsAndFilesAreStillDelivered() throws Exception {
+        Path source = Files.createDirectories(mount.resolve("outbox"));
+        config.route("upload", source, "transfer", "/in");
+        // a torn last line (a crash mid-write): loading it is due a rewrite, which a full disk refuses
+        Path record = Files.createDirectories(source.resolve(".ferry")).resolve("delivered");
+        Files.writeString(record, "0badc0de v2|transfer|/in|gone.csv|12");
+        Path file = TestFiles.random(tmp.resolve("src/late.csv"), 3000, 5);
+        Files.copy(file, source.resolve("late.csv"));
+        fill(mount);
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            Path archived = TestFiles.today(source.resolve(".archive")).resolve("late.csv");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !ferry.isAlive() || Files.exists(archived));
+            assertTrue(ferry.isAlive(), "Ferry did not start with a damaged record on a full disk: " + ferry.log());
+            TestFiles.assertSameBytes(file, tmp.resolve("server/in/late.csv"));
+            TestFiles.assertSameBytes(file, archived);
+            assertTrue(ferry.log().contains("1 damaged line(s) ignored (0 intact)"), ferry.log());
+            assertTrue(ferry.log().contains("Cannot rewrite the delivery record " + record), ferry.log());
+            System.out.printf("LOCAL DISK SUITE (damaged record, disk full): started, delivered and archived %s%n",
+                    Files.exists(archived));
+        }
+    }
+
+    /** Writes into the disk until it is full. */
+    private static void fill(Path disk) throws IOException {
+        byte[] block = new byte[4096];
+        try (OutputStream out = Files.newOutputStream(disk.resolve("filler"))) {
+            while (true) {
+                out.write(block);
+                out.flush();
+            }
+        } catch (IOException full) {
+            if (!String.valueOf(full.getMessage()).contains("No space left")) {
+                throw full;
+            }
         }
     }
 
