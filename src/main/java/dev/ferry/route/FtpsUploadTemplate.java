@@ -12,6 +12,7 @@ import dev.ferry.ftps.RouteConnections;
 import dev.ferry.ftps.Target;
 import dev.ferry.upload.FerryFtpsComponent;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
 import org.apache.camel.component.file.GenericFileFilter;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
 
@@ -80,20 +81,22 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 .templateBean("delivery", Delivery.class, routes::delivery)
                 .templateBean("gate", PollingConsumerPollStrategy.class, routes::gate)
                 .templateBean("pickup", GenericFileFilter.class, rtc -> routes.delivery(rtc).pickup())
+                .templateBean("readLock", GenericFileExclusiveReadLockStrategy.class,
+                        rtc -> routes.delivery(rtc).pickup().readLock())
                 .templateBean("workers", ExecutorService.class, routes::workers)
                 .templateBean("connections", RouteConnections.class, rtc -> routes.delivery(rtc).connections())
                 // Ferry moves each file itself (to the archive or the failed directory): Camel neither moves nor
                 // remembers it. The pickup filter takes regular files that match include and have been unchanged
                 // for stableFor (in ms, as the loader writes it); Camel's read lock checks that again just before
-                // the upload. While the target is paused, the gate keeps the route from polling. A poll lists at
+                // the upload (readLock=changed, readLockMinAge=stableFor, readLockCheckInterval=100,
+                // readLockTimeout=10000, no marker file: Pickup.readLock, which also passes a file dated in the future
+                // that the filter saw unchanged for stableFor). While the target is paused, the gate keeps the route from polling. A poll lists at
                 // most 1,000 files (a backlog of 100,000 is taken a thousand at a time, in flat memory), oldest first,
                 // every 200 ms (a listing of an idle directory costs next to nothing; a file waits less).
                 .from("file:{{source}}?noop=true&idempotent=false&recursive={{recursive}}&sortBy=file:modified"
                         + "&maxMessagesPerPoll=1000&eagerMaxMessagesPerPoll=true&delay=200"
                         + "&filter=#{{pickup}}&pollStrategy=#{{gate}}"
-                        + "&readLock=changed&readLockMinAge={{stableFor}}"
-                        + "&readLockCheckInterval=100&readLockTimeout=10000"
-                        + "&readLockMarkerFile=false&readLockMinLength=0&readLockLoggingLevel=INFO")
+                        + "&exclusiveReadLockStrategy=#{{readLock}}")
                     .routeConfigurationId(FailureHandling.CONFIGURATION_ID)
                     // the poll hands each file to one of the route's upload threads, one per connection the target
                     // has, and waits while as many are queued: one connection keeps the files in order

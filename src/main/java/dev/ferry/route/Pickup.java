@@ -15,8 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import dev.ferry.ftps.Names;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
 import org.apache.camel.component.file.GenericFileFilter;
+import org.apache.camel.component.file.GenericFileOperations;
+import org.apache.camel.component.file.strategy.FileChangedExclusiveReadLockStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +40,9 @@ final class Pickup implements GenericFileFilter<File> {
     private final Runnable listed;
     private final Map<Path, Instant> held = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final Map<Path, Observed> future = new ConcurrentHashMap<>();
+    private final Map<Path, Observed> acceptedFuture = new ConcurrentHashMap<>();
+    private final StableReadLock readLock = new StableReadLock();
 
     /** Moves a file no server may see to the failed directory, with the reason. */
     @FunctionalInterface
@@ -111,7 +119,7 @@ final class Pickup implements GenericFileFilter<File> {
         if (include != null && !include.matcher(local.getName()).matches()) {
             return false;
         }
-        if (attributes.lastModifiedTime().toMillis() > System.currentTimeMillis() - stableForMillis) {
+        if (!stable(path, attributes)) {
             // still being written, or just moved in: a later poll takes it, and the poll does not wait on it meanwhile
             return false;
         }
@@ -136,6 +144,81 @@ final class Pickup implements GenericFileFilter<File> {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Unchanged for {@code stableFor}: older than that by its modification time, or, for a file dated in the future
+     * (a host with a skewed clock, {@code tar} or {@code rsync -t} from one), unchanged in time and size for that long
+     * as this process observes it; such a file is reported once.
+     */
+    private boolean stable(Path path, BasicFileAttributes attributes) {
+        long modified = attributes.lastModifiedTime().toMillis();
+        long now = System.currentTimeMillis();
+        if (modified <= now) {
+            future.remove(path);
+            return modified <= now - stableForMillis;
+        }
+        Observed seen = new Observed(modified, attributes.size(), System.nanoTime());
+        Observed first = future.putIfAbsent(path, seen);
+        if (first == null) {
+            if (future.size() > 10_000) {
+                future.clear();
+            }
+            if (firstTime("future " + path)) {
+                LOG.warn("{} has a modification time in the future ({}, this host's clock says {}): it is sent once "
+                        + "unchanged for {} ms as Ferry observes it; check the clock of whatever wrote it",
+                        Names.printable(path.toString()), Instant.ofEpochMilli(modified), Instant.ofEpochMilli(now),
+                        stableForMillis);
+            }
+            return false;
+        }
+        if (first.modified() != seen.modified() || first.size() != seen.size()) {
+            future.put(path, seen);
+            return false;
+        }
+        if (seen.nanos() - first.nanos() < stableForMillis * 1_000_000L) {
+            return false;
+        }
+        future.remove(path);
+        acceptedFuture.put(path, seen);
+        return true;
+    }
+
+    /**
+     * Camel's {@code changed} read lock, which checks again just before the upload that the file is unchanged and
+     * older than {@code stableFor}; a file dated in the future can never be older, so for it the check is that it is
+     * still as this filter accepted it (same time and size).
+     */
+    GenericFileExclusiveReadLockStrategy<File> readLock() {
+        return readLock;
+    }
+
+    private final class StableReadLock extends FileChangedExclusiveReadLockStrategy {
+
+        StableReadLock() {
+            setMinAge(stableForMillis);
+            setCheckInterval(100);
+            setTimeout(10_000);
+            setMinLength(0);
+            setMarkerFiler(false);
+            setReadLockLoggingLevel(LoggingLevel.INFO);
+        }
+
+        @Override
+        public boolean acquireExclusiveReadLock(GenericFileOperations<File> operations, GenericFile<File> file,
+                Exchange exchange) throws Exception {
+            File local = file.getFile();
+            long modified = local.lastModified();
+            if (modified <= System.currentTimeMillis()) {
+                return super.acquireExclusiveReadLock(operations, file, exchange);
+            }
+            Observed accepted = acceptedFuture.remove(local.toPath());
+            return accepted != null && accepted.modified() == modified && accepted.size() == local.length();
+        }
+    }
+
+    /** A file dated in the future as first seen unchanged: its time, its size, when (monotonic clock). */
+    private record Observed(long modified, long size, long nanos) {
     }
 
     private static boolean readable(Path path) {

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +78,21 @@ class PickupTest {
         TestFiles.assertSameBytes(archived, REMOTE.resolve("growing.log"));
         assertEquals(1, server.sessions().stores() - storesBefore, "sent before it was complete");
         assertEquals(1, AUDIT.with("delivered", "growing.log").size(), AUDIT.toString());
+    }
+
+    @Test
+    void aFileDatedInTheFutureIsSentOnceItIsStable() throws Exception {
+        // a host with a skewed clock, or tar and rsync -t from one: stable means unchanged as Ferry observes it
+        Path staging = Files.createDirectories(BASE.resolve("future"));
+        Path file = TestFiles.random(staging.resolve("tomorrow.csv"), 4000, 7);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plus(Duration.ofDays(1))));
+        int storesBefore = server.sessions().stores();
+        Files.move(file, OUTBOX.resolve("tomorrow.csv"), StandardCopyOption.ATOMIC_MOVE);
+        Path archived = archive().resolve("tomorrow.csv");
+        await().atMost(DELIVERY).until(() -> Files.exists(archived));
+        TestFiles.assertSameBytes(archived, REMOTE.resolve("tomorrow.csv"));
+        assertEquals(1, server.sessions().stores() - storesBefore);
+        assertEquals(1, AUDIT.with("delivered", "tomorrow.csv").size(), AUDIT.toString());
     }
 
     @Test
