@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Installs Ferry from this repository's build (run ./mvnw package -DskipTests first), as root:
-#   deploy/install.sh              install, or upgrade in place (a running service is restarted)
+#   deploy/install.sh              install, or upgrade in place (a running service is restarted), the build made
+#                                  last: the JVM build (target/quarkus-app) or the native binary (target/*-runner)
+#   deploy/install.sh --jvm        install the JVM build (--native: the native binary), whichever is newer
 #   deploy/install.sh --uninstall  remove the program and the unit; configuration and data stay
-# DESTDIR=/some/root installs into that tree instead (no user, no systemctl): what CI checks.
+# DESTDIR=/some/root installs into that tree instead (no user is created, no systemctl): what CI checks.
+#
+# Run as root, this script never follows a path that the service user can change: it creates /var/lib/ferry and
+# /var/log/ferry (and the example outbox) only when they do not exist yet, hands them to the user right after, and
+# never touches them again; an upgrade reads nothing and changes nothing in them. What the service user makes (the
+# AOT cache below) is read back with the user's own rights.
 #
 #   /opt/ferry/bin/ferry                  the launcher (native binary if one was built, else the JVM build)
 #   /opt/ferry/lib/                       quarkus-app/ (the JVM build) or ferry-runner (native)
@@ -34,20 +41,45 @@ if [ "${1:-}" = "--uninstall" ]; then
   say "removed /opt/ferry and the unit; kept /etc/ferry, /var/lib/ferry and /var/log/ferry"
   exit 0
 fi
-[ -z "${1:-}" ] || die "unknown option $1 (use --uninstall, or nothing)"
+choice=
+case "${1:-}" in
+  "") ;;
+  --jvm | --native) choice=${1#--} ;;
+  *) die "unknown option $1 (use --jvm, --native, --uninstall, or nothing)" ;;
+esac
 [ "$(id -u)" = 0 ] || [ -n "$DESTDIR" ] || die "run as root (or set DESTDIR to install into a tree)"
 
-runner=$(ls target/*-runner 2>/dev/null | head -1 || true)
-if [ -z "$runner" ] && [ ! -f target/quarkus-app/quarkus-run.jar ]; then
-  die "nothing built: run ./mvnw package -DskipTests (or -Dnative) first"
+# what to install: the build made last, unless the operator names one (a native binary left from an older build
+# must not win over a fresh JVM build, nor the other way round)
+jar=target/quarkus-app/quarkus-run.jar
+[ -f "$jar" ] || jar=
+runner=
+for file in target/*-runner; do
+  if [ -f "$file" ] && { [ -z "$runner" ] || [ "$file" -nt "$runner" ]; }; then runner=$file; fi
+done
+case "$choice" in
+  jvm) [ -n "$jar" ] || die "no JVM build: run ./mvnw package -DskipTests first"; runner= ;;
+  native) [ -n "$runner" ] || die "no native binary: run ./mvnw package -Dnative -DskipTests first" ;;
+  *)
+    if [ -z "$runner" ] && [ -z "$jar" ]; then
+      die "nothing built: run ./mvnw package -DskipTests (or -Dnative) first"
+    fi
+    if [ -n "$runner" ] && [ -n "$jar" ] && [ "$jar" -nt "$runner" ]; then runner=; fi ;;
+esac
+if [ -n "$runner" ]; then
+  say "installing the native binary $runner, built $(date -r "$runner" '+%F %T')"
+else
+  say "installing the JVM build target/quarkus-app, built $(date -r "$jar" '+%F %T')"
 fi
 
 if [ -z "$DESTDIR" ] && ! id "$USER_NAME" >/dev/null 2>&1; then
   useradd --system --home-dir /var/lib/ferry --no-create-home --shell /usr/sbin/nologin "$USER_NAME"
   say "created the system user $USER_NAME"
 fi
-owner() { # chown to the service user, when installing for real
-  if [ -z "$DESTDIR" ]; then chown "$USER_NAME:$USER_NAME" "$@"; fi
+# the service user's files are handed over when root installs and the user exists (into a DESTDIR tree too, as CI
+# checks it); never through a symbolic link, and only on what this run has just created
+owner() {
+  if [ "$(id -u)" = 0 ] && id "$USER_NAME" >/dev/null 2>&1; then chown -h "$USER_NAME:$USER_NAME" -- "$@"; fi
 }
 
 # the program: staged beside the old one, then swapped in, so a running service never sees half of it
@@ -85,10 +117,18 @@ if [ ! -e "$ROOT/etc/ferry/credentials/transfer" ]; then
   say "put the password in /etc/ferry/credentials/transfer"
 fi
 
-# state and logs
-install -d -m 750 "$ROOT/var/lib/ferry" "$ROOT/var/log/ferry"
-[ -e "$ROOT/var/lib/ferry/outbox" ] || install -d -m 750 "$ROOT/var/lib/ferry/outbox"
-owner "$ROOT/var/lib/ferry" "$ROOT/var/lib/ferry/outbox" "$ROOT/var/log/ferry"
+# state and logs: made on the first install only, root's until handed over (inner directory first, while nobody else
+# can write in the outer one); an existing one belongs to the service user, who may have put anything in it
+mkdir -p "$ROOT/var/lib" "$ROOT/var/log"
+if [ ! -e "$ROOT/var/lib/ferry" ] && [ ! -L "$ROOT/var/lib/ferry" ]; then
+  mkdir -m 750 "$ROOT/var/lib/ferry" "$ROOT/var/lib/ferry/outbox"
+  owner "$ROOT/var/lib/ferry/outbox"
+  owner "$ROOT/var/lib/ferry"
+fi
+if [ ! -e "$ROOT/var/log/ferry" ] && [ ! -L "$ROOT/var/log/ferry" ]; then
+  mkdir -m 750 "$ROOT/var/log/ferry"
+  owner "$ROOT/var/log/ferry"
+fi
 
 # JVM 25 and newer: an AOT cache of what start-up loads, made with this host's JVM and the installed paths (a cache
 # serves only the JVM build and class path it was made with): 'ferry validate' is run once, as the service user, on a
@@ -101,23 +141,27 @@ rm -f "$aot"
 flags=$("$java_bin" -XX:+PrintFlagsFinal -version 2>/dev/null || true)
 if [ -z "$runner" ] && { [ -z "$DESTDIR" ] || [ "${FERRY_AOT:-}" = yes ]; } && grep -q ' AOTCacheOutput ' <<<"$flags"
 then
+  # root's directory (mktemp: 700, a name nobody can guess) with the throwaway configuration; the user writes only in
+  # out/, and what it wrote there is read back as the user: a link it planted there reads nothing root's
   work=$(mktemp -d)
-  mkdir -p "$work/cfg/routes" "$work/outbox"
+  chmod 755 "$work"
+  mkdir -p "$work/cfg/routes" "$work/out/outbox"
   printf 'training\n' > "$work/cfg/password"
-  chmod 600 "$work/cfg/password"
+  chmod 644 "$work/cfg/password"
   printf '%s\n' "ferry.targets.aot.host=127.0.0.1" "ferry.targets.aot.port=21" "ferry.targets.aot.username=aot" \
     "ferry.targets.aot.password-file=$work/cfg/password" > "$work/cfg/application.properties"
   printf '%s\n' "- templatedRoute:" "    routeTemplateRef: ftps-upload" "    routeId: aot" "    parameters:" \
-    "      - name: source" "        value: $work/outbox" "      - name: target" "        value: aot" \
+    "      - name: source" "        value: $work/out/outbox" "      - name: target" "        value: aot" \
     "      - name: remoteDir" "        value: in" > "$work/cfg/routes/aot.yaml"
   as_user=()
-  if [ -z "$DESTDIR" ]; then
-    chown -R "$USER_NAME:" "$work"
+  if [ "$(id -u)" = 0 ] && id "$USER_NAME" >/dev/null 2>&1; then
+    chown -h "$USER_NAME:" "$work/out/outbox" "$work/out"
     as_user=(setpriv "--reuid=$USER_NAME" "--regid=$USER_NAME" --init-groups --)
   fi
   if ${as_user[@]+"${as_user[@]}"} env -i PATH=/usr/bin:/bin LANG=C.UTF-8 FERRY_CONFIG_DIR="$work/cfg" \
-      "$java_bin" -XX:AOTCacheOutput="$work/ferry.aot" -jar "$ROOT/opt/ferry/lib/quarkus-app/quarkus-run.jar" \
-      validate > "$work/training.log" 2>&1 && [ -f "$work/ferry.aot" ]; then
+      "$java_bin" -XX:AOTCacheOutput="$work/out/ferry.aot" -jar "$ROOT/opt/ferry/lib/quarkus-app/quarkus-run.jar" \
+      validate > "$work/training.log" 2>&1 \
+      && ${as_user[@]+"${as_user[@]}"} cat "$work/out/ferry.aot" > "$work/ferry.aot"; then
     install -m 644 "$work/ferry.aot" "$aot"
     say "made the JVM's AOT cache $aot (faster start)"
   else

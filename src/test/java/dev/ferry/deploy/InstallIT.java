@@ -38,7 +38,12 @@ class InstallIT {
     @Test
     void installsUpgradesRunsAsTheServiceUserAndUninstallsKeepingData() throws Exception {
         Path root = tmp.resolve("root");
-        install(root);
+        ensureServiceUser();
+        String output = install(root);
+        assertTrue(output.contains("installing the JVM build target/quarkus-app"), output);
+        for (String path : List.of("var/lib/ferry", "var/lib/ferry/outbox", "var/log/ferry")) {
+            assertEquals(SERVICE_USER, Files.getOwner(root.resolve(path)).getName(), path + " not handed over");
+        }
         for (String path : List.of("opt/ferry/bin/ferry", "opt/ferry/lib/quarkus-app/quarkus-run.jar",
                 "opt/ferry/README.md", "etc/ferry/application.properties", "etc/ferry/routes/outbox.yaml",
                 "etc/ferry/credentials/transfer", "etc/systemd/system/ferry.service", "var/lib/ferry/outbox",
@@ -80,12 +85,12 @@ class InstallIT {
                     "AOT cache on JDK " + Runtime.version().feature());
             assertFalse(Files.exists(root.resolve("opt/ferry/lib/quarkus-app/app.aot")), "the build's cache was kept");
 
+            run(List.of("chmod", "755", tmp.toString(), root.toString()));
+            Files.writeString(root.resolve("etc/ferry/credentials/transfer"), RealFtpServer.PASSWORD + "\n");
+            checkAsRootRunsAsTheServiceUser(root);
+
             // what systemd does for the unit: the service user, its environment, the credential in a directory
             // only that user can read
-            ensureServiceUser();
-            run(List.of("chmod", "755", tmp.toString(), root.toString()));
-            run(List.of("chown", "-R", SERVICE_USER + ":", root.resolve("var/lib/ferry").toString(),
-                    root.resolve("var/log/ferry").toString()));
             Path credentials = Files.createDirectories(tmp.resolve("run-credentials"));
             Files.writeString(credentials.resolve("transfer"), RealFtpServer.PASSWORD);
             run(List.of("chown", "-R", SERVICE_USER + ":", credentials.toString()));
@@ -129,22 +134,95 @@ class InstallIT {
             assertEquals(0, ferry.exitValue(), Files.readString(log));
         }
 
+        // the service user owns /var/lib/ferry and /var/log/ferry, so it can put a link there to any file of root's:
+        // an upgrade or an uninstall, run as root, must not change what the link points to
+        Path victim = Files.writeString(tmp.resolve("roots-file"), "root's\n");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-------"));
+        Path victimDir = Files.createDirectories(tmp.resolve("roots-dir"));
+        Files.setPosixFilePermissions(victimDir, PosixFilePermissions.fromString("rwx------"));
+        asServiceUser("mv", root.resolve("var/lib/ferry/outbox").toString(),
+                root.resolve("var/lib/ferry/kept").toString());
+        asServiceUser("ln", "-s", victim.toString(), root.resolve("var/lib/ferry/outbox").toString());
+        asServiceUser("ln", "-s", victimDir.toString(), root.resolve("var/lib/ferry/.ferry").toString());
+        asServiceUser("ln", "-s", victim.toString(), root.resolve("var/log/ferry/audit.jsonl.1").toString());
+        install(root);
+        assertUntouched(victim, "rw-------");
+        assertUntouched(victimDir, "rwx------");
         uninstall(root);
+        assertUntouched(victim, "rw-------");
+        assertUntouched(victimDir, "rwx------");
+
         assertFalse(Files.exists(root.resolve("opt/ferry")), "the program is still installed");
         assertFalse(Files.exists(root.resolve("etc/systemd/system/ferry.service")));
         assertTrue(Files.exists(properties), "the uninstall removed the configuration");
-        assertTrue(Files.isDirectory(root.resolve("var/lib/ferry/outbox/.archive")), "the uninstall removed data");
+        assertTrue(Files.isDirectory(root.resolve("var/lib/ferry/kept/.archive")), "the uninstall removed data");
     }
 
-    private static void install(Path root) throws Exception {
-        script(root, List.of("deploy/install.sh"));
+    /**
+     * {@code sudo ferry check}, as the README says: the launcher, run by root, runs the check as the service user
+     * with the unit's credential, so it logs in; and it leaves nothing in the source or the log directory that the
+     * service could not write.
+     */
+    private void checkAsRootRunsAsTheServiceUser(Path root) throws Exception {
+        Path outbox = root.resolve("var/lib/ferry/outbox");
+        Process check = new ProcessBuilder("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+                "FERRY_CONFIG_DIR=" + root.resolve("etc/ferry"), "LOGS_DIRECTORY=" + root.resolve("var/log/ferry"),
+                "JAVA_HOME=" + System.getProperty("java.home"), root.resolve("opt/ferry/bin/ferry").toString(),
+                "check", "transfer").redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(90, TimeUnit.SECONDS));
+        assertEquals(0, check.exitValue(), output);
+        assertTrue(output.contains("target transfer: OK"), output);
+        for (Path made : List.of(outbox.resolve(".ferry"), root.resolve("var/log/ferry/audit.jsonl"))) {
+            if (Files.exists(made)) {
+                assertEquals(SERVICE_USER, Files.getOwner(made).getName(), made + " left behind by root: " + output);
+            }
+        }
+        try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("ferry-credentials."))
+                    .toList(), "the launcher left a copy of the credentials");
+        }
+    }
+
+    /** A native binary older than the JVM build is not installed by default; --native installs it and says so. */
+    @Test
+    void installsTheBuildMadeLastOrTheOneNamed() throws Exception {
+        Path stale = Path.of("target/ferry-stale-test-runner");
+        Files.writeString(stale, "#!/bin/sh\necho stale\n");
+        try {
+            run(List.of("chmod", "755", stale.toString()));
+            run(List.of("touch", "-d", "2001-01-01", stale.toString()));
+            Path root = tmp.resolve("root");
+            String output = install(root);
+            assertTrue(output.contains("installing the JVM build"), output);
+            assertFalse(Files.exists(root.resolve("opt/ferry/lib/ferry-runner")), output);
+            assertFalse(Files.exists(root.resolve("etc/systemd/system/ferry.service.d/native.conf")), output);
+
+            output = script(root, List.of("deploy/install.sh", "--native"));
+            assertTrue(output.contains("installing the native binary " + stale), output);
+            assertEquals(-1, Files.mismatch(stale, root.resolve("opt/ferry/lib/ferry-runner")));
+            assertTrue(Files.exists(root.resolve("etc/systemd/system/ferry.service.d/native.conf")), output);
+
+            run(List.of("touch", stale.toString()));
+            output = install(root);
+            assertTrue(output.contains("installing the native binary " + stale), output);
+            output = script(root, List.of("deploy/install.sh", "--jvm"));
+            assertTrue(output.contains("installing the JVM build"), output);
+            assertFalse(Files.exists(root.resolve("opt/ferry/lib/ferry-runner")), output);
+        } finally {
+            Files.deleteIfExists(stale);
+        }
+    }
+
+    private static String install(Path root) throws Exception {
+        return script(root, List.of("deploy/install.sh"));
     }
 
     private static void uninstall(Path root) throws Exception {
         script(root, List.of("deploy/install.sh", "--uninstall"));
     }
 
-    private static void script(Path root, List<String> command) throws Exception {
+    private static String script(Path root, List<String> command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(Map.of("DESTDIR", root.toString(), "JAVA_HOME", System.getProperty("java.home"),
                 "FERRY_AOT", "yes"));
@@ -152,6 +230,20 @@ class InstallIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), output);
+        return output;
+    }
+
+    private static void asServiceUser(String... command) throws Exception {
+        List<String> full = new ArrayList<>(List.of("setpriv", "--reuid=" + SERVICE_USER, "--regid=" + SERVICE_USER,
+                "--init-groups", "--"));
+        full.addAll(List.of(command));
+        run(full);
+    }
+
+    private static void assertUntouched(Path victim, String mode) throws Exception {
+        assertEquals("root", Files.getOwner(victim, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName(),
+                victim + " was handed to the service user");
+        assertEquals(mode, mode(victim), victim + " changed its mode");
     }
 
     private static void ensureServiceUser() throws Exception {
