@@ -277,7 +277,8 @@ public class Delivery {
         try {
             // the report first: a file in the failed directory always has its reason beside it
             Path moved = Moves.moveUnique(source, failedDir.resolve(relativePath),
-                    target -> Files.writeString(Moves.errorFile(target), report, StandardCharsets.UTF_8));
+                    target -> Files.writeString(Moves.errorFile(target), report + "quarantined as: "
+                            + Names.printable(target.getFileName().toString()) + "\n", StandardCharsets.UTF_8));
             LOG.error("Gave up on {} after {} attempts, moved to {}: {}", shown, attempts,
                     Names.printable(moved.toString()),
                     Names.printable(error));

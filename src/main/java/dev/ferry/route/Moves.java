@@ -1,6 +1,7 @@
 package dev.ferry.route;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,16 +15,27 @@ final class Moves {
     private Moves() {
     }
 
-    /** Moves the file, adding {@code .1}, {@code .2} ... before its extension when the name is taken. */
+    /**
+     * The longest file name Linux file systems take, in bytes of the name's encoding (UTF-8: the launcher and the
+     * unit give the JVM a UTF-8 locale).
+     */
+    static final int NAME_MAX = 255;
+
+    /**
+     * Moves the file, adding {@code .1}, {@code .2} ... before its extension when the name is taken; a name with no
+     * room left for the number is shortened (see {@link #fit}).
+     */
     static Path moveUnique(Path source, Path wanted, BeforeMove beforeMove) throws IOException {
         Files.createDirectories(wanted.getParent());
         String name = wanted.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String extension = dot > 0 ? name.substring(dot) : "";
+        // an extension that is most of the name (a.<240 characters>) is kept whole, the number goes at the end
+        boolean extensionKept = dot > 0 && bytes(name.substring(dot)) < NAME_MAX / 4;
+        String stem = extensionKept ? name.substring(0, dot) : name;
+        String extension = extensionKept ? name.substring(dot) : "";
         List<Path> tried = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            Path candidate = i == 0 ? wanted : wanted.resolveSibling(stem + "." + i + extension);
+            Path candidate = i == 0 ? wanted : wanted.resolveSibling(fit(stem, "." + i + extension));
             tried.add(candidate);
             if (Files.exists(candidate) || Files.exists(errorFile(candidate))) {
                 continue;
@@ -57,9 +69,41 @@ final class Moves {
                 "No free name for " + source + " in " + wanted.getParent() + " after " + tried.size() + " tries");
     }
 
-    /** The {@code .error} report beside a quarantined file. */
+    /** The {@code .error} report beside a quarantined file; for a long name, a shortened one (see {@link #fit}). */
     static Path errorFile(Path quarantined) {
-        return quarantined.resolveSibling(quarantined.getFileName() + ".error");
+        return quarantined.resolveSibling(fit(quarantined.getFileName().toString(), ".error"));
+    }
+
+    /**
+     * {@code head + tail}, or, when that is longer than {@link #NAME_MAX} bytes, {@code head} cut at a character
+     * boundary, then {@code ~} and the CRC-32 of the whole name (two long names that share their beginning stay
+     * apart), then {@code tail}: every name the file system took can be archived under a number and quarantined with
+     * its report, which names the file in full.
+     */
+    static String fit(String head, String tail) {
+        String whole = head + tail;
+        if (bytes(whole) <= NAME_MAX) {
+            return whole;
+        }
+        String mark = "~" + DeliveryRecord.crc(whole);
+        int room = NAME_MAX - bytes(tail) - mark.length();
+        StringBuilder cut = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < head.length();) {
+            int codePoint = head.codePointAt(i);
+            String character = new String(Character.toChars(codePoint));
+            used += bytes(character);
+            if (used > room) {
+                break;
+            }
+            cut.append(character);
+            i += Character.charCount(codePoint);
+        }
+        return cut + mark + tail;
+    }
+
+    private static int bytes(String name) {
+        return name.getBytes(StandardCharsets.UTF_8).length;
     }
 
     @FunctionalInterface

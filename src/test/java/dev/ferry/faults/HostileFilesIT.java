@@ -73,6 +73,30 @@ class HostileFilesIT {
     }
 
     @Test
+    void aFileWithTheLongestNameIsQuarantinedWithItsReportWhenTheServerRefusesIt() throws Exception {
+        // 255 bytes, the most the file system takes: <name>.error would be 261
+        String name = "n".repeat(251) + ".csv";
+        server.readOnly("/locked");
+        config.route("upload", outbox, "transfer", "/locked");
+        Path file = TestFiles.random(tmp.resolve("staging").resolve(name), 700, 9);
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            Files.move(file.getParent().resolve(name), outbox.resolve(name));
+            Path failed = outbox.resolve(".failed");
+            await().atMost(DELIVERY).until(() -> Files.exists(failed.resolve(name)) || !ferry.isAlive());
+            Path report;
+            try (var reports = Files.list(failed)) {
+                report = reports.filter(p -> p.getFileName().toString().endsWith(".error")).findFirst().orElseThrow();
+            }
+            System.out.printf("HOSTILE FILES SUITE: a 255-byte name quarantined, report %s (%d bytes of name)%n",
+                    report.getFileName(), report.getFileName().toString().length());
+            assertFalse(Files.exists(outbox.resolve(name)), "still in the source");
+            assertTrue(Files.readString(report).contains("quarantined as: " + name), Files.readString(report));
+            assertTrue(Files.readString(report).contains("553"), Files.readString(report));
+            assertFalse(ferry.log().contains("File name too long"), ferry.log());
+        }
+    }
+
+    @Test
     void symbolicLinksToDirectoriesAreNotFollowedInRecursiveRoutes() throws Exception {
         config.route("upload", outbox, "transfer", "/in", "recursive", "true");
         Path outside = TestFiles.random(tmp.resolve("outside/private.csv"), 10, 5);

@@ -5,12 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,5 +76,28 @@ class MoveUniqueTest {
         assertEquals("payload", Files.readString(source),
                 "the file stays in its source when its report cannot be written");
         assertFalse(Files.exists(tmp.resolve("failed/kept.txt")));
+    }
+
+    @Test
+    void everyNameTheFileSystemTookCanBeNumberedAndGetItsReport() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("long"));
+        for (String name : List.of("n".repeat(251) + ".csv", "日".repeat(85), "a." + "x".repeat(253))) {
+            assertEquals(255, name.getBytes(StandardCharsets.UTF_8).length, name);
+            Files.writeString(dir.resolve(name), "first");
+            Path second = Moves.moveUnique(Files.writeString(tmp.resolve("second"), "second"), dir.resolve(name),
+                    null);
+            Path third = Moves.moveUnique(Files.writeString(tmp.resolve("third"), "third"), dir.resolve(name),
+                    target -> Files.writeString(Moves.errorFile(target), "report"));
+            assertEquals("first", Files.readString(dir.resolve(name)));
+            assertEquals("second", Files.readString(second));
+            assertEquals("third", Files.readString(third));
+            assertEquals("report", Files.readString(Moves.errorFile(third)));
+            assertTrue(Moves.errorFile(third).getFileName().toString().endsWith(".error"));
+            assertTrue(second.getFileName().toString().startsWith(name.substring(0, 40)), second.toString());
+            assertTrue(third.getFileName().toString().getBytes(StandardCharsets.UTF_8).length <= Moves.NAME_MAX);
+        }
+        // a name of its own for each long name, even where they share their first 240 characters
+        assertNotEquals(Moves.fit("n".repeat(251) + "a", ".error"), Moves.fit("n".repeat(251) + "b", ".error"));
+        assertEquals("short.csv.error", Moves.fit("short.csv", ".error"));
     }
 }
