@@ -20,8 +20,9 @@ record Command(Mode mode, String target, boolean write) {
             Usage: ferry [run]                      run the service: ship files as the route files say
                    ferry validate                   check application.properties and routes/*.yaml, connect nowhere
                    ferry check [TARGET] [--no-write] connect to TARGET (default: every target) step by step and,
-                                                    unless --no-write, upload, size-check and delete a small file in
-                                                    each route's remote directory
+                                                    unless --no-write, upload a small file to each route's remote
+                                                    directory as the route does (STOR, SIZE, rename, also over an
+                                                    existing name) and delete it
                    ferry help                       this text
             The config directory is FERRY_CONFIG_DIR (installed: /etc/ferry).
             Exit status: 0 ok, 1 configuration error, 2 usage error, 3 a check step failed.""";

@@ -15,6 +15,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,6 +24,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
+import dev.ferry.config.TargetConfig.UploadMode;
 import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.DataChannel;
 import dev.ferry.ftps.FtpsClient;
@@ -32,15 +34,18 @@ import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TransferReport;
 import dev.ferry.route.RouteParameters.RemoteDir;
 import dev.ferry.route.Routes.RouteInfo;
+import dev.ferry.route.TemporaryName;
 
 /**
  * {@code ferry check}: walks one target through every step a delivery takes, with Ferry's own client, and prints one
  * line per step; the first failing step ends the check with what to change. Steps: name resolution, TCP connect, TLS
- * handshake (trust and host-name checks as in service), the certificate, login with PBSZ/PROT, a passive data
- * connection and whether it resumed the control connection's TLS session, and (unless {@code --no-write}) a small
- * file uploaded, size-checked and deleted in each route's remote directory.
+ * handshake (trust and host-name checks as in service), the certificate, login with PBSZ/PROT, then for each route
+ * the route's own upload path in the target's upload mode ({@link #writeProbe}: the STOR that proves the data
+ * connection and whether it resumed the control connection's TLS session, the SIZE check, the rename into place and
+ * over an existing name, the clean-up). Without a route or with {@code --no-write}, a listing proves what it can of
+ * the data connection; a refused listing never fails the check, since delivery needs none.
  * <p>
- * About 300 lines: one method per step, each with the advice its failure prints; what the steps share is Ferry's own
+ * About 400 lines: one method per step, each with the advice its failure prints; what the steps share is Ferry's own
  * client and the certificate texts of {@link Certificates}.
  */
 final class TargetCheck {
@@ -65,11 +70,13 @@ final class TargetCheck {
             client = new FtpsClient(target, false);
             tls(target, client);
             login(target, client);
-            dataConnection(target, client);
-            if (!write) {
-                line("skip", "write", "--no-write: no file written");
-            } else if (routes.isEmpty()) {
-                line("skip", "write", "no route ships to " + target.name() + ": no remote directory to probe");
+            if (!write || routes.isEmpty()) {
+                // no upload to prove the data connection with: a listing does, as far as it can
+                dataConnection(target, client);
+                line("skip", "write", !write
+                        ? "--no-write: no file written; the upload path (STOR, SIZE, rename) "
+                                + "is not checked"
+                        : "no route ships to " + target.name() + ": no remote directory to probe");
             } else {
                 String home = loginDirectory(client);
                 for (RouteInfo route : routes) {
@@ -202,6 +209,12 @@ final class TargetCheck {
             throw fail("data", e.getMessage());
         }
         DataChannel channel = client.lastDataChannel();
+        if (channel == null && names == null && !refusesDataConnection(client.getReplyCode())) {
+            passiveLine(client);
+            line("warn", "data", "NLST refused (" + client.getReplyString().trim() + "): delivery needs no listing, "
+                    + "but the data connection is proven only by an upload: run the check without --no-write");
+            return;
+        }
         if (channel == null) {
             passiveLine(client);
             throw fail("data", "no data connection: " + client.getReplyString().trim());
@@ -209,9 +222,14 @@ final class TargetCheck {
         line("ok", "passive", channel.passiveReply() + " -> " + channel.address() + " ("
                 + target.key("passive-address") + "=" + target.passiveAddress().name().toLowerCase() + ")");
         String reply = client.getReplyString().trim();
-        if (names == null) {
+        if (names == null && refusesDataConnection(client.getReplyCode())) {
             throw fail("data", "NLST over " + channel.protocol() + " refused: " + reply
                     + ReuseRefusal.explain(reply, channel.protocol(), channel.resumed()));
+        }
+        if (names == null) {
+            line("warn", "data", "NLST refused (" + reply + "): delivery needs no listing, but the data connection "
+                    + "is proven only by an upload: run the check without --no-write");
+            return;
         }
         if (channel.resumed()) {
             line("ok", "data", "NLST over " + channel.protocol() + ", TLS session resumed from the control "
@@ -224,50 +242,130 @@ final class TargetCheck {
     }
 
     /**
-     * Uploads a small file under a dot name into the route's remote directory (made if missing, as the route would),
-     * checks its size on the server and deletes it.
+     * The route's own upload path, in the target's upload mode, with a small file under a dot name in the route's
+     * remote directory (made if missing, as the route would): the {@code STOR} (which proves the data connection and
+     * says whether it resumed the control connection's TLS session) and the {@code SIZE} check; in
+     * {@code temp-rename} mode the rename from the route's temporary name to the final one, then a second upload
+     * renamed over that existing name (what every re-sent file needs, and what Transfer Family refuses and Ferry
+     * works around by deleting first); in {@code direct} mode a second {@code STOR} over the existing name. Then the
+     * clean-up. A step the server refuses fails the check as it would fail every file.
      */
     private void writeProbe(Target target, FtpsClient client, String home, RouteInfo route) throws Failed {
         RemoteDir dir = route.parameters().remoteDir();
-        String step = "write";
         String where = dir + " (route " + route.id() + ")";
         long start = System.nanoTime();
+        boolean made = enter(client, home, dir, where);
+        String name = ".ferry-check-" + randomHex() + ".tmp";
+        boolean direct = target.uploadMode() == UploadMode.DIRECT;
+        String sent = direct ? name : TemporaryName.of(name, route.id());
+        byte[] probe = ("ferry check " + Instant.now() + "\n").getBytes(StandardCharsets.US_ASCII);
+        List<String> left = new ArrayList<>();
+        try {
+            left.add(sent);
+            TransferReport first = store(client, sent, probe, where, "data");
+            DataChannel channel = client.lastDataChannel();
+            if (channel != null) {
+                line("ok", "passive", channel.passiveReply() + " -> " + channel.address() + " ("
+                        + target.key("passive-address") + "=" + target.passiveAddress().name().toLowerCase() + ")");
+            }
+            line(first.sessionResumed() ? "ok" : "warn", "data", "STOR " + sent + " over " + first.tlsProtocol()
+                    + ", " + (first.sessionResumed()
+                            ? "TLS session resumed from the control connection"
+                            : "TLS session NOT resumed; this server accepted it, but one that requires reuse (AWS "
+                                    + "Transfer Family, vsftpd, ProFTPD by default) answers '522 Data connection must "
+                                    + "use cached TLS session'")
+                    + "; SIZE " + probe.length + " bytes as sent");
+            if (direct) {
+                store(client, name, probe, where, "replace");
+                line("ok", "replace", "a second STOR over the existing " + name + " (" + target.key("upload-mode")
+                        + "=direct: no rename)");
+            } else {
+                rename(client, sent, name, where, "rename");
+                left.set(0, name);
+                line("ok", "rename", "RNFR " + sent + ", RNTO " + name);
+                left.add(sent);
+                store(client, sent, probe, where, "replace");
+                rename(client, sent, name, where, "replace");
+                left.remove(sent);
+                line("ok", "replace", "a second upload renamed over the existing " + name
+                        + " (as a file sent again is)");
+            }
+        } finally {
+            clean(client, left, dir);
+        }
+        line("ok", "write", where + ": " + (made ? "created the directory, " : "") + "the upload path works ("
+                + target.key("upload-mode") + "=" + target.uploadMode().name().toLowerCase().replace('_', '-') + ", "
+                + since(start) + ")");
+    }
+
+    private boolean enter(FtpsClient client, String home, RemoteDir dir, String where) throws Failed {
         try {
             if (home != null && !client.changeWorkingDirectory(home)) {
-                throw fail(step, where + ": cannot return to the login directory " + home + ": "
+                throw fail("write", where + ": cannot return to the login directory " + home + ": "
                         + client.getReplyString().trim());
             }
             if (dir.absolute() && !client.changeWorkingDirectory("/")) {
-                throw fail(step, where + ": cannot change to / : " + client.getReplyString().trim());
+                throw fail("write", where + ": cannot change to / : " + client.getReplyString().trim());
             }
             boolean made = false;
             for (String part : dir.path().isEmpty() ? new String[0] : dir.path().split("/")) {
                 if (!client.changeWorkingDirectory(part)) {
                     if (!client.makeDirectory(part) || !client.changeWorkingDirectory(part)) {
-                        throw fail(step, where + ": cannot create or enter " + part + ": "
+                        throw fail("write", where + ": cannot create or enter " + part + ": "
                                 + client.getReplyString().trim() + "; the route could not deliver there either");
                     }
                     made = true;
                 }
             }
-            String name = ".ferry-check-" + randomHex() + ".tmp";
-            byte[] probe = ("ferry check " + Instant.now() + "\n").getBytes(StandardCharsets.US_ASCII);
-            if (!client.storeFile(name, new ByteArrayInputStream(probe))) {
-                throw fail(step, where + ": STOR " + name + " refused: " + client.getReplyString().trim());
-            }
-            TransferReport sent = client.lastTransfer();
-            String deleted = client.deleteFile(name)
-                    ? "deleted"
-                    : "NOT deleted (" + client.getReplyString().trim() + "): remove " + dir + "/" + name + " by hand";
-            line(client.getReplyCode() / 100 == 2 ? "ok" : "warn", step, where + ": "
-                    + (made ? "created the directory, " : "") + "uploaded " + probe.length + " bytes as " + name
-                    + ", size checked, " + deleted + " (" + sent.tlsProtocol() + ", " + sent.resumption() + ", "
-                    + since(start) + ")");
-        } catch (Failed e) {
-            throw e;
+            return made;
         } catch (IOException e) {
-            throw fail(step, where + ": " + e.getMessage());
+            throw fail("write", where + ": " + e.getMessage());
         }
+    }
+
+    /** One upload as the route does it: STOR over a data connection, then the SIZE check. */
+    private TransferReport store(FtpsClient client, String name, byte[] bytes, String where, String step)
+            throws Failed {
+        try {
+            if (!client.storeFile(name, new ByteArrayInputStream(bytes))) {
+                throw fail(step, where + ": STOR " + name + " refused: " + client.getReplyString().trim()
+                        + "; every file of this route would be");
+            }
+            return client.lastTransfer();
+        } catch (IOException e) {
+            passiveLine(client);
+            throw fail(step, where + ": " + e.getMessage() + "; every file of this route would fail the same way");
+        }
+    }
+
+    private void rename(FtpsClient client, String from, String to, String where, String step) throws Failed {
+        try {
+            client.rename(from, to);
+        } catch (IOException e) {
+            throw fail(step, where + ": " + e.getMessage() + "; the route renames each file into place from its "
+                    + "temporary name: allow RNFR and RNTO for this user, or set " + client.target().key("upload-mode")
+                    + "=direct");
+        }
+    }
+
+    /** Deletes what the probe left; a refusal is a warning: delivery itself deletes nothing on most servers. */
+    private void clean(FtpsClient client, List<String> names, RemoteDir dir) {
+        for (String name : names) {
+            try {
+                if (client.deleteFile(name)) {
+                    continue;
+                }
+                line("warn", "clean", "DELE " + name + " refused (" + client.getReplyString().trim() + "): remove "
+                        + dir + "/" + name + " by hand");
+            } catch (IOException e) {
+                line("warn", "clean", "could not delete " + dir + "/" + name + " (" + e.getMessage()
+                        + "): remove it by hand");
+            }
+        }
+    }
+
+    private static boolean refusesDataConnection(int code) {
+        return code == 425 || code == 426 || code == 522;
     }
 
     private void passiveLine(FtpsClient client) {

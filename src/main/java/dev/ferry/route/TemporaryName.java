@@ -3,7 +3,7 @@ package dev.ferry.route;
 import java.nio.charset.StandardCharsets;
 
 /** The remote name a file is uploaded under before it is renamed into place ({@code temp-rename} mode). */
-final class TemporaryName {
+public final class TemporaryName {
 
     /** The longest file name most servers' file systems take, in bytes. */
     private static final int MAX_NAME_BYTES = 255;
@@ -17,7 +17,7 @@ final class TemporaryName {
      * write into each other's upload. The route id stands in the name when it is short and plain, else its CRC-32;
      * for names too long for that, {@code .ferry-<crc32 of the name>-<route>.part}.
      */
-    static String of(String name, String routeId) {
+    public static String of(String name, String routeId) {
         String route = routeId.matches("[A-Za-z0-9_-]{1,40}") ? routeId : DeliveryRecord.crc(routeId);
         String readable = "." + name + "." + route + ".ferry-part";
         if (readable.getBytes(StandardCharsets.UTF_8).length <= MAX_NAME_BYTES) {

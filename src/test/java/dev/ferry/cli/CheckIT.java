@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.ferry.demo.TestCertificates;
@@ -65,19 +67,31 @@ class CheckIT {
         Finished check = FerryProcess.run(config, "check", "site");
 
         assertEquals(Command.OK, check.exit(), check.toString());
-        for (String step : List.of("resolve", "connect", "tls", "cert", "login", "passive", "data", "write")) {
-            assertTrue(check.output().matches("(?s).*\n  (ok|warn)  +" + step + " .*"), step + ": " + check);
+        for (String step : List.of("resolve", "connect", "tls", "cert", "login", "passive", "data", "rename",
+                "replace", "write")) {
+            assertTrue(check.output().matches("(?s).*\n  ok  +" + step + " .*"), step + ": " + check);
         }
         assertTrue(check.output().contains("  ok    tls      TLSv1.2 "), check.toString());
         assertTrue(check.output().contains("for localhost, 127.0.0.1"), check.toString());
-        assertTrue(check.output().contains("NLST over TLSv1.2, TLS session resumed"), check.toString());
-        assertTrue(check.output().contains(REMOTE_DIR + " (route upload): "), check.toString());
-        assertTrue(check.output().contains("size checked, deleted (TLSv1.2, TLS session resumed"), check.toString());
+        assertTrue(check.output().matches("(?s).*  ok    data     STOR \\.\\.ferry-check-[0-9a-f]{8}\\.tmp\\.upload"
+                + "\\.ferry-part over TLSv1.2, TLS session resumed from the control connection; SIZE \\d+ bytes as "
+                + "sent\n.*"), check.toString());
+        assertTrue(check.output().matches("(?s).*" + REMOTE_DIR + " \\(route upload\\): (created the directory, )?the "
+                + "upload path works \\(ferry.targets.site.upload-mode=temp-rename, .*"), check.toString());
         assertTrue(check.output().contains("target site: OK"), check.toString());
-        // the server saw the probe stored and deleted, refused nothing, and kept nothing of it
+        // the server saw the route's own commands: the temporary name stored, size-checked, renamed into place, a
+        // second one renamed over it, the final name deleted; no listing, nothing refused, nothing kept
         String log = vsftpd.tlsLog();
-        assertTrue(log.matches("(?s).*\"STOR \\.ferry-check-[0-9a-f]{8}\\.tmp\".*"), log);
-        assertTrue(log.matches("(?s).*\"DELE \\.ferry-check-[0-9a-f]{8}\\.tmp\".*"), log);
+        Matcher probe = Pattern.compile("\\.ferry-check-[0-9a-f]{8}\\.tmp").matcher(check.output());
+        assertTrue(probe.find(), check.toString());
+        String name = probe.group();
+        String temporary = "." + name + ".upload.ferry-part";
+        for (String command : List.of("STOR " + temporary, "SIZE " + temporary, "RNFR " + temporary, "RNTO " + name,
+                "DELE " + name)) {
+            assertEquals(command.startsWith("DELE") ? 1 : 2,
+                    log.lines().filter(l -> l.contains("\"" + command + "\"")).count(), command + ": " + log);
+        }
+        assertFalse(check.output().contains("NLST"), check.toString());
         assertFalse(log.contains("522"), log);
         try (Stream<Path> left = Files.list(RealFtpServer.HOME.resolve(REMOTE_DIR))) {
             assertEquals(List.of(), left.toList());
@@ -104,6 +118,69 @@ class CheckIT {
                 check.toString());
         assertFalse(check.output().contains("planted"), check.toString());
         assertFalse(check.output().contains("127.0.0.9"), check.toString());
+    }
+
+    @Test
+    void aServerThatRefusesTheRenameFailsTheCheckAsItFailsEveryFile() throws Exception {
+        try (RealFtpServer refusing = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd-norename"), "TLSv1.2",
+                List.of("cmds_denied=RNFR,RNTO"))) {
+            config.target("site", refusing.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                    .route("upload", outbox, "site", REMOTE_DIR);
+            Finished check = FerryProcess.run(config, "check");
+
+            assertEquals(Command.CHECK_FAILED, check.exit(), check.toString());
+            assertTrue(check.output().contains("  ok    data     STOR "), check.toString());
+            assertTrue(check.output().contains("  FAIL  rename   " + REMOTE_DIR + " (route upload): Cannot rename "),
+                    check.toString());
+            assertTrue(check.output().contains("550 Permission denied"), check.toString());
+            assertTrue(check.output().contains("or set ferry.targets.site.upload-mode=direct"), check.toString());
+            assertTrue(check.output().contains("target site: FAILED at rename"), check.toString());
+            // the probe's upload is cleaned up all the same
+            try (Stream<Path> left = Files.list(RealFtpServer.HOME.resolve(REMOTE_DIR))) {
+                assertEquals(List.of(), left.toList());
+            }
+
+            // the same server with upload-mode=direct: no rename needed, and the check says so by passing
+            config.property("ferry.targets.site.upload-mode", "direct");
+            Finished direct = FerryProcess.run(config, "check");
+            assertEquals(Command.OK, direct.exit(), direct.toString());
+            assertTrue(direct.output().contains("  ok    replace  a second STOR over the existing "),
+                    direct.toString());
+        }
+    }
+
+    @Test
+    void aServerThatRefusesListingsPassesTheCheckAsItDeliversEveryFile() throws Exception {
+        try (RealFtpServer unlisted = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd-nolist"), "TLSv1.2",
+                List.of("cmds_denied=NLST,LIST,MLSD"))) {
+            config.target("site", unlisted.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                    .route("upload", outbox, "site", REMOTE_DIR);
+            Finished check = FerryProcess.run(config, "check");
+            assertEquals(Command.OK, check.exit(), check.toString());
+
+            // --no-write has only a listing to prove the data connection with: it says it could not
+            Finished noWrite = FerryProcess.run(config, "check", "--no-write");
+            assertEquals(Command.OK, noWrite.exit(), noWrite.toString());
+            assertTrue(noWrite.output().contains("  warn  data     NLST refused (550 Permission denied.): delivery "
+                    + "needs no listing"), noWrite.toString());
+        }
+    }
+
+    @Test
+    void aServerThatRefusesSizeOrStoreFailsTheCheck() throws Exception {
+        for (String denied : List.of("SIZE", "STOR")) {
+            try (RealFtpServer refusing = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd-no" + denied),
+                    "TLSv1.2", List.of("cmds_denied=" + denied))) {
+                FerryConfigDir own = new FerryConfigDir(tmp.resolve("cfg-" + denied))
+                        .target("site", refusing.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                        .route("upload", outbox, "site", REMOTE_DIR);
+                Finished check = FerryProcess.run(own, "check");
+                assertEquals(Command.CHECK_FAILED, check.exit(), check.toString());
+                assertTrue(check.output().contains("  FAIL  data     " + REMOTE_DIR + " (route upload): "),
+                        check.toString());
+                assertTrue(check.output().contains("550 Permission denied"), check.toString());
+            }
+        }
     }
 
     @Test
