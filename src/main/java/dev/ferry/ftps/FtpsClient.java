@@ -9,6 +9,7 @@ import java.io.OutputStreamWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,6 +54,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     /** How long the reply after a failed upload is waited for. */
     private static final int REPLY_AFTER_FAILURE_MILLIS = 5_000;
+    /** The longest wait for the reply to QUIT (or data-timeout, if shorter). */
+    private static final Duration QUIT_REPLY_WAIT = Duration.ofSeconds(2);
     /** A NOOP is sent only when the control connection has been silent for this long. */
     private static final long NOOP_NOT_BEFORE = 1_000_000_000L;
 
@@ -410,7 +413,16 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             return false;
         }
         try {
+            // QUIT's reply is a courtesy: a server that stopped answering must not hold a stop for data-timeout
+            if (_socket_ != null && !_socket_.isClosed()) {
+                _socket_.setSoTimeout(millis(QUIT_REPLY_WAIT.compareTo(target.dataTimeout()) < 0
+                        ? QUIT_REPLY_WAIT
+                        : target.dataTimeout()));
+            }
             return super.logout();
+        } catch (SocketTimeoutException e) {
+            LOG.debug("No reply to QUIT from {} within {} ms", target.address(), QUIT_REPLY_WAIT.toMillis());
+            return false;
         } finally {
             exchange.unlock();
         }

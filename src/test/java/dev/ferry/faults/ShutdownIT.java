@@ -1,5 +1,7 @@
 package dev.ferry.faults;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +9,7 @@ import java.util.List;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.testing.AuditLog;
+import dev.ferry.testing.FaultyProxy;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
@@ -133,6 +136,44 @@ class ShutdownIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(outbox.resolve("small.csv")));
             TestFiles.assertSameBytes(small, tmp.resolve("server/in/small.csv"));
             TestFiles.assertSameBytes(small, TestFiles.today(outbox.resolve(".archive")).resolve("small.csv"));
+        }
+    }
+
+    @Test
+    void aServerThatStoppedAnsweringDoesNotHoldUpTheStopOnePerConnection() throws Exception {
+        // every connection's QUIT waits for a reply that never comes: the stop must not add them up
+        try (FaultyProxy proxy = new FaultyProxy(InetAddress.getLoopbackAddress(), 0,
+                new InetSocketAddress("127.0.0.1", server.port()), new FaultyProxy.Plan())) {
+            FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg"))
+                    .target("transfer", proxy.port(), "ferry", "secret")
+                    .property("ferry.targets.transfer.data-timeout", "10s")
+                    .property("ferry.targets.transfer.max-connections", "4")
+                    .property("camel.main.shutdown-timeout", "5")
+                    .route("upload", outbox, "transfer", "/in", "stableFor", "100ms");
+            try (FerryProcess ferry = FerryProcess.start(config)) {
+                Path staging = Files.createDirectories(tmp.resolve("staging"));
+                for (int i = 0; i < 40; i++) {
+                    TestFiles.random(staging.resolve("f" + i + ".csv"), 200_000, 300 + i);
+                }
+                for (int i = 0; i < 40; i++) {
+                    Files.move(staging.resolve("f" + i + ".csv"), outbox.resolve("f" + i + ".csv"));
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    try (var left = Files.list(outbox)) {
+                        return left.noneMatch(p -> p.getFileName().toString().endsWith(".csv"));
+                    }
+                });
+                int connections = proxy.connections();
+                proxy.freeze();
+                long start = System.nanoTime();
+                int exit = ferry.stop();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf("SHUTDOWN SUITE (server stopped answering, %d connections, data-timeout 10 s, "
+                        + "stop timeout 5 s): exit %d after %.1f s%n", connections, exit, seconds);
+                assertTrue(connections >= 2, "only " + connections + " connection(s) opened");
+                assertEquals(0, exit, ferry.log());
+                assertTrue(seconds <= 5 + 5, "stopped after " + seconds + " s");
+            }
         }
     }
 

@@ -55,6 +55,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final Plan plan;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile boolean frozen;
 
     public FaultyProxy(InetAddress bind, int port, InetSocketAddress target, Plan plan) throws IOException {
         this.listener = new ServerSocket();
@@ -98,8 +99,15 @@ public final class FaultyProxy implements AutoCloseable {
             long bytes = 0;
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) != -1;) {
-                    out.write(buffer, 0, n);
+                    if (!frozen) {
+                        out.write(buffer, 0, n);
+                    }
                     bytes += n;
+                    if (frozen) {
+                        // what came in after the freeze is never forwarded: the server seems gone, its TCP stays up
+                        closed.await();
+                        return;
+                    }
                     Fault fault = upstream ? plan.fire(bytes) : null;
                     if (fault == Fault.CUT) {
                         from.close();
@@ -118,6 +126,20 @@ public final class FaultyProxy implements AutoCloseable {
         }, "proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** From now on nothing is forwarded on any connection, and none is closed: a server that stopped answering. */
+    public void freeze() {
+        frozen = true;
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Connections accepted so far. */
+    public int connections() {
+        return sockets.size() / 2;
     }
 
     @Override
