@@ -45,8 +45,8 @@ public interface FerryConfig {
 
         /**
          * A route's poll is reported stuck (readiness DOWN) when, while it runs, nothing has moved for this long:
-         * no file listed, handed over or read for an upload. Longer than {@code ferry.retry.max-delay}: a poll may
-         * wait for upload threads that sleep before a retry.
+         * no file listed, handed over or read for an upload. A file waiting for its next attempt holds no upload
+         * thread, so a poll never waits for a retry's delay.
          */
         @WithDefault("10m")
         Duration pollStuckAfter();

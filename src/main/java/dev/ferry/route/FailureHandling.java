@@ -10,6 +10,7 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RedeliveryPolicyDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 
 /**
  * The one place retry policy lives, shared by every {@code ftps-upload} route: a target that cannot be used pauses
@@ -19,6 +20,8 @@ import org.apache.camel.model.RouteConfigurationDefinition;
 public class FailureHandling extends RouteConfigurationBuilder {
 
     static final String CONFIGURATION_ID = "ferry-delivery";
+    /** Threads the retried attempts run on, across all routes (each still takes one of its route's connections). */
+    private static final int RETRY_THREADS = 8;
 
     @Inject
     FerryConfig config;
@@ -36,6 +39,8 @@ public class FailureHandling extends RouteConfigurationBuilder {
         }
 
         RouteConfigurationDefinition configuration = routeConfiguration(CONFIGURATION_ID);
+        configuration.errorHandler(new DefaultErrorHandlerDefinition()
+                .executorService(new RetryScheduler(getContext(), RETRY_THREADS)));
         // connection refused, TLS handshake failed, login refused: not the file's fault, so no attempt is spent
         configuration.onException(Exception.class).onWhen(Failures::isTargetProblem)
                 .handled(true)
@@ -52,6 +57,9 @@ public class FailureHandling extends RouteConfigurationBuilder {
                 .logRetryStackTrace(false)
                 .logStackTrace(false)
                 .logExhausted(false)
+                // the wait for the next attempt holds no upload thread and no connection: Camel schedules the
+                // attempt, and the route's other files keep flowing meanwhile
+                .asyncDelayedRedelivery()
                 // on shutdown, stop waiting to retry: the file stays in its source for the next start
                 .allowRedeliveryWhileStopping(false));
         fileFailure

@@ -44,12 +44,6 @@ public class Routes {
     private final Map<String, RouteInfo> named = Collections.synchronizedMap(new LinkedHashMap<>());
 
     public Routes(FerryConfig config, Outcomes outcomes) {
-        if (config.health().pollStuckAfter().compareTo(config.retry().maxDelay()) <= 0) {
-            // the poll waits while every upload thread sleeps before its retry: that is not stuck
-            throw new ConfigurationException("ferry.health.poll-stuck-after ("
-                    + config.health().pollStuckAfter().toSeconds() + " s) must be longer than ferry.retry.max-delay ("
-                    + config.retry().maxDelay().toSeconds() + " s): raise it, e.g. 10m");
-        }
         this.config = config;
         this.outcomes = outcomes;
     }

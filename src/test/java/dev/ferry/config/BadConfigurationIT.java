@@ -145,14 +145,6 @@ class BadConfigurationIT {
     }
 
     @Test
-    void stuckPollLimitNotLongerThanTheRetryDelays() throws Exception {
-        config.target("site", 2121, "u", "p").property("ferry.health.poll-stuck-after", "5m")
-                .route("upload", outbox, "site", "/in");
-        assertFailsWith("ferry.health.poll-stuck-after (300 s) must be longer than ferry.retry.max-delay (300 s):"
-                + " raise it, e.g. 10m");
-    }
-
-    @Test
     void negativeSummaryInterval() throws Exception {
         config.target("site", 2121, "u", "p").property("ferry.log.summary-interval", "-1s")
                 .route("upload", outbox, "site", "/in");

@@ -177,6 +177,33 @@ class ShutdownIT {
         }
     }
 
+    @Test
+    void aFileWaitingForItsNextAttemptStaysInItsSourceAndTheStopDoesNotWaitForIt() throws Exception {
+        server.readOnly("/locked");
+        FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg"))
+                .target("transfer", server.port(), "ferry", "secret")
+                .property("ferry.retry.initial-delay", "60s")
+                .property("ferry.retry.max-delay", "120s")
+                .property("camel.main.shutdown-timeout", "10")
+                .route("upload", outbox, "transfer", "/locked", "stableFor", "100ms");
+        AuditLog audit = config.audit();
+        Path file = TestFiles.random(tmp.resolve("src/waiting.csv"), 500, 202);
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            Files.copy(file, outbox.resolve("waiting.csv"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> server.storeOrder().stream().anyMatch(name -> name.contains("waiting.csv")));
+            long start = System.nanoTime();
+            int exit = ferry.stop();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("SHUTDOWN SUITE (a file waiting 60 s for its next attempt, stop timeout 10 s): exit %d "
+                    + "after %.1f s, in source %s%n", exit, seconds, Files.exists(outbox.resolve("waiting.csv")));
+            assertEquals(0, exit, ferry.log());
+            assertTrue(seconds < 5, "stopped after " + seconds + " s: the stop waited for the retry");
+            TestFiles.assertSameBytes(file, outbox.resolve("waiting.csv"));
+            assertEquals(List.of(), audit.with("quarantined"), audit.toString());
+        }
+    }
+
     /** Starts Ferry with the given stop timeout and returns once the 200 MiB upload is well under way. */
     private FerryProcess startUploadWithStopTimeout(int seconds) throws Exception {
         FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg"))

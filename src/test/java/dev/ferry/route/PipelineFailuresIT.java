@@ -13,6 +13,8 @@ import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.RealFtpServer;
+import dev.ferry.testing.RealFtpServer.Kind;
 import dev.ferry.testing.TestFiles;
 import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +77,44 @@ class PipelineFailuresIT {
                 TestFiles.assertSameBytes(copy, archiveDir().resolve(copy.getFileName()));
             }
             assertEquals("UP", ferry.readinessOf("transfer"), "still reported down after files went through");
+        }
+    }
+
+    @Test
+    void aFileWaitingForItsNextAttemptHoldsBackNoOtherFile() throws Exception {
+        // one connection, one upload thread: the refused file's retry delay must not sleep on it
+        try (RealFtpServer vsftpd = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd"), "TLSv1.2",
+                List.of("deny_file={*refused*}"))) {
+            config.target("site", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
+                    .property("ferry.targets.site.max-connections", "1")
+                    .property("ferry.retry.attempts", "3")
+                    .property("ferry.retry.initial-delay", "8s")
+                    .property("ferry.retry.max-delay", "16s")
+                    .route("upload", outbox, "site", "held-back", "stableFor", "100ms");
+            AuditLog audit = config.audit();
+            Path remoteDir = RealFtpServer.HOME.resolve("held-back");
+            try (FerryProcess ferry = FerryProcess.start(config)) {
+                TestFiles.random(outbox.resolve("refused.csv"), 500, 11);
+                await().atMost(DELIVERY).until(() -> vsftpd.tlsLog().contains("refused.csv"));
+                long refusedAt = System.nanoTime();
+                Path good = TestFiles.random(tmp.resolve("staging/good.csv"), 5000, 12);
+                Files.move(good.getParent().resolve("good.csv"), outbox.resolve("good.csv"));
+                await().atMost(DELIVERY).until(() -> Files.exists(remoteDir.resolve("good.csv"))
+                        && audit.with("delivered", "good.csv").size() == 1);
+                double after = (System.nanoTime() - refusedAt) / 1e9;
+                // the refused file still has its whole schedule: 3 attempts, 8 s then 16 s apart
+                await().atMost(DELIVERY).until(() -> audit.with("quarantined", "refused.csv").size() == 1);
+                double quarantinedAfter = (System.nanoTime() - refusedAt) / 1e9;
+                System.out.printf("PIPELINE FAILURES: with one connection, a file dropped after a refused one "
+                        + "delivered %.1f s after the refusal; the refused one quarantined after %.1f s%n", after,
+                        quarantinedAfter);
+                await().atMost(DELIVERY).until(() -> Files.exists(archiveDir().resolve("good.csv")));
+                TestFiles.assertSameBytes(archiveDir().resolve("good.csv"), remoteDir.resolve("good.csv"));
+                assertTrue(after < 6, "the good file waited " + after + " s behind the refused one's retry");
+                assertEquals(3, audit.with("quarantined", "refused.csv").get(0).getInt("attempts"),
+                        audit.toString());
+                assertTrue(quarantinedAfter >= 20, "retry schedule shortened: " + quarantinedAfter + " s");
+            }
         }
     }
 
