@@ -72,6 +72,16 @@ public interface TargetConfig {
     Duration dataTimeout();
 
     /**
+     * Extra time, per GiB of the file, that the server may take to confirm a file's own commands (the reply after
+     * its {@code STOR}, its {@code SIZE}, its {@code RNFR}/{@code RNTO}), on top of {@code data-timeout}: an
+     * S3-backed server (AWS Transfer Family) copies the whole object for a rename and answers when the copy is done.
+     * A confirmation later than that spends one of the file's attempts; it never pauses the target, since the server
+     * is slow, not gone.
+     */
+    @WithDefault("2m")
+    Duration confirmTimePerGib();
+
+    /**
      * Which address to open a data connection to after PASV: {@code auto} (the reply's address unless it is
      * 0.0.0.0, loopback or carrier-grade NAT (100.64.0.0/10) while the control connection's is not, or private while
      * the control connection's is not), {@code control} (always the control connection's address) or {@code reply}.

@@ -74,6 +74,10 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private volatile UploadWatch upload;
     private volatile Socket dataPlain;
     private boolean controlReplyComplete = true;
+    /** While a file's own command runs: the file's size (see {@link #confirming}); else -1. */
+    private volatile long confirmingBytes = -1;
+    private volatile String confirmingWhat;
+    private volatile long lastStoredBytes = -1;
     /** Logged in, PBSZ/PROT/TYPE done: what camel-ftp repeats after the login is not sent again. */
     private boolean ready;
     private Runnable onLogin = () -> {
@@ -378,7 +382,13 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     public int getReply() throws IOException {
         Socket socket = controlPlain != null ? controlPlain : _socket_;
         exchange.lock();
-        try (Deadline deadline = Deadline.after(timer, target.dataTimeout(), socket)) {
+        long confirming = confirmingBytes;
+        Duration wait = confirming < 0 ? target.dataTimeout() : target.confirmTimeout(confirming);
+        boolean longer = confirming >= 0 && wait.compareTo(target.dataTimeout()) > 0;
+        try (Deadline deadline = Deadline.after(timer, wait, socket)) {
+            if (longer) {
+                _socket_.setSoTimeout(millis(wait));
+            }
             try {
                 int code = super.getReply();
                 if (code < 400) {
@@ -386,6 +396,16 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                 }
                 return code;
             } catch (IOException e) {
+                if (confirming >= 0 && (deadline.expired() || e instanceof SocketTimeoutException)) {
+                    // the server is working on this file's bytes (an S3-backed rename copies them): slow, not gone.
+                    // The connection is closed (a late reply would be read as the next command's); the file spends
+                    // an attempt and the target stays open
+                    closeQuietly();
+                    throw new IOException(target.address() + " did not confirm " + confirmingWhat + " within "
+                            + wait.toSeconds() + " s (" + target.key("data-timeout") + " plus "
+                            + target.key("confirm-time-per-gib") + " for " + confirming + " bytes); this attempt "
+                            + "counts as failed, the target is not paused", e);
+                }
                 if (deadline.expired()) {
                     replyTimedOut = new TargetUnavailableException(
                             target.address() + " did not complete its reply within "
@@ -397,8 +417,31 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                 throw e;
             }
         } finally {
+            if (longer && _socket_ != null && !_socket_.isClosed()) {
+                _socket_.setSoTimeout(millis(target.dataTimeout()));
+            }
             exchange.unlock();
         }
+    }
+
+    /**
+     * Runs one of a file's own commands (the confirmation of its upload, its SIZE, its rename) with the longer wait
+     * for the reply that {@link Target#confirmTimeout} gives a file of {@code bytes}.
+     */
+    <T> T confirming(String what, long bytes, IoCall<T> command) throws IOException {
+        confirmingBytes = bytes;
+        confirmingWhat = what;
+        try {
+            return command.call();
+        } finally {
+            confirmingBytes = -1;
+        }
+    }
+
+    @FunctionalInterface
+    interface IoCall<T> {
+
+        T call() throws IOException;
     }
 
     /**
@@ -597,7 +640,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             upload = null;
         }
         long bytes = progress.bytes();
-        boolean completed = completePendingCommand();
+        lastStoredBytes = bytes;
+        boolean completed = confirming("the upload of " + remote, bytes, this::completePendingCommand);
         controlReplyComplete = true;
         if (!completed) {
             String reply = getReplyString().trim();
@@ -606,7 +650,10 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                             + Resumption.note(session, resumed)
                             + ReuseRefusal.explain(reply, session.getProtocol(), resumed));
         }
-        remoteFiles.verifySize(remote, bytes);
+        confirming("the size of " + remote, bytes, () -> {
+            remoteFiles.verifySize(remote, bytes);
+            return null;
+        });
         lastTransfer = new TransferReport(remote, bytes, (System.nanoTime() - start) / 1_000_000, resumed,
                 session.getProtocol());
         return true;
@@ -627,7 +674,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     /** Renames the uploaded temporary file into place, over an existing one: see {@link RemoteFiles}. */
     @Override
     public boolean rename(String from, String to) throws IOException {
-        return remoteFiles.rename(from, to);
+        return confirming("the rename of " + from + " to " + to, Math.max(0, lastStoredBytes),
+                () -> remoteFiles.rename(from, to));
     }
 
     @Override

@@ -154,6 +154,15 @@ public final class Target {
         return config.connectTimeout();
     }
 
+    /**
+     * How long the server may take to confirm a command of a file of {@code bytes}: {@code data-timeout}, plus
+     * {@code confirm-time-per-gib} for each GiB.
+     */
+    public Duration confirmTimeout(long bytes) {
+        long extra = (long) (config.confirmTimePerGib().toMillis() * (bytes / (double) (1L << 30)));
+        return config.dataTimeout().plusMillis(extra);
+    }
+
     public Duration dataTimeout() {
         return config.dataTimeout();
     }

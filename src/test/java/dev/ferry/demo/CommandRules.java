@@ -30,6 +30,7 @@ final class CommandRules extends DefaultFtplet {
     private volatile boolean refuseEpsv;
     private volatile boolean refuseProtP;
     private volatile boolean holdRenames;
+    private volatile long renameDelayMillis;
     private final AtomicInteger renamesHeld = new AtomicInteger();
     private final AtomicInteger storing = new AtomicInteger();
     private final AtomicInteger mostStoring = new AtomicInteger();
@@ -49,6 +50,10 @@ final class CommandRules extends DefaultFtplet {
 
     void holdRenames(boolean hold) {
         this.holdRenames = hold;
+    }
+
+    void delayRenames(long millis) {
+        this.renameDelayMillis = millis;
     }
 
     int renamesHeld() {
@@ -97,6 +102,15 @@ final class CommandRules extends DefaultFtplet {
         }
         if (holdRenames && command.equals("RNTO")) {
             holdWhileAsked();
+        }
+        long delay = renameDelayMillis;
+        if (delay > 0 && command.equals("RNTO")) {
+            // an S3-backed server copies the object before it answers
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (refuseEpsv && command.equals("EPSV")) {
             session.write(new DefaultFtpReply(502, "EPSV not implemented."));

@@ -54,6 +54,11 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
         rules.holdRenames(hold);
     }
 
+    /** Answer every RNTO this much later (then as usual), as an S3-backed server does while it copies the object. */
+    public void delayRenames(java.time.Duration delay) {
+        rules.delayRenames(delay.toMillis());
+    }
+
     /** How many RNTO commands are being held now. */
     public int renamesHeld() {
         return rules.renamesHeld();

@@ -13,6 +13,7 @@ import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.PrometheusText;
 import dev.ferry.testing.RealFtpServer;
 import dev.ferry.testing.RealFtpServer.Kind;
 import dev.ferry.testing.TestFiles;
@@ -115,6 +116,49 @@ class PipelineFailuresIT {
                         audit.toString());
                 assertTrue(quarantinedAfter >= 20, "retry schedule shortened: " + quarantinedAfter + " s");
             }
+        }
+    }
+
+    @Test
+    void aSlowConfirmationWaitsInProportionToTheFileAndThenSpendsAnAttemptWithoutPausingTheTarget() throws Exception {
+        server = server(0, true);
+        // every rename is answered 4 s late, twice data-timeout: a server copying the object as S3 does
+        server.delayRenames(Duration.ofSeconds(4));
+        config.target("transfer", server.port(), "ferry", "secret")
+                .property("ferry.targets.transfer.data-timeout", "2s")
+                .property("ferry.targets.transfer.confirm-time-per-gib", "300s")
+                .property("ferry.targets.transfer.max-connections", "1")
+                .route("upload", outbox, "transfer", "/in", "stableFor", "100ms");
+        AuditLog audit = config.audit();
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            // 32 MiB: 2 s + 300 s x 1/32 = 11.4 s for its confirmations, more than the 4 s the server takes
+            Path large = TestFiles.random(tmp.resolve("staging/large.bin"), 32L << 20, 21);
+            Files.move(large, outbox.resolve("large.bin"));
+            await().atMost(DELIVERY).until(() -> audit.with("delivered", "large.bin").size() == 1);
+            assertEquals(1, audit.with("delivered", "large.bin").get(0).getInt("attempts"), audit.toString());
+
+            // 1,000 bytes: 2 s, less than the 4 s: the attempt fails, the file's own, and the target stays open
+            Path small = TestFiles.random(tmp.resolve("staging/small.csv"), 1000, 22);
+            Files.move(small, outbox.resolve("small.csv"));
+            await().atMost(DELIVERY).until(() -> audit.with("retried", "small.csv").size() >= 1);
+            server.delayRenames(Duration.ZERO);
+            await().atMost(DELIVERY).until(() -> audit.with("delivered", "small.csv").size() == 1);
+            var metrics = ferry.get("/q/metrics").body();
+            String tags = "route=\"upload\",target=\"transfer\"";
+            double fileFailures = PrometheusText.value(metrics, "ferry_upload_failures_total", tags + ",kind=\"file\"");
+            double targetFailures = PrometheusText.value(metrics, "ferry_upload_failures_total",
+                    tags + ",kind=\"target\"");
+            System.out.printf("PIPELINE FAILURES: renames answered 4 s late (data-timeout 2 s): 32 MiB delivered on "
+                    + "attempt %d, 1,000 bytes on attempt %d; failures of the file %.0f, of the target %.0f%n",
+                    audit.with("delivered", "large.bin").get(0).getInt("attempts"),
+                    audit.with("delivered", "small.csv").get(0).getInt("attempts"), fileFailures, targetFailures);
+            assertTrue(audit.with("delivered", "small.csv").get(0).getInt("attempts") >= 2, audit.toString());
+            assertTrue(audit.with("retried", "small.csv").get(0).getString("reason").contains("did not confirm"),
+                    audit.toString());
+            assertEquals(0, targetFailures, "the target was paused for a slow server: " + metrics);
+            assertTrue(fileFailures >= 1, metrics);
+            TestFiles.assertSameBytes(archiveDir().resolve("large.bin"), remote.resolve("large.bin"));
+            TestFiles.assertSameBytes(archiveDir().resolve("small.csv"), remote.resolve("small.csv"));
         }
     }
 

@@ -95,6 +95,11 @@ public final class TestTargets {
         }
 
         @Override
+        public Duration confirmTimePerGib() {
+            return Duration.ofMinutes(2);
+        }
+
+        @Override
         public UploadMode uploadMode() {
             return UploadMode.TEMP_RENAME;
         }
