@@ -82,6 +82,15 @@ public interface TargetConfig {
     Duration confirmTimePerGib();
 
     /**
+     * While no file goes to the target, how often its state is checked: a {@code NOOP} on an idle connection (which
+     * also keeps the server's idle timeout from closing it), or, with none open, a TCP connection and TLS handshake
+     * without a login. Readiness goes DOWN when the target cannot be reached and UP when it can again. {@code 0}
+     * turns the check off.
+     */
+    @WithDefault("30s")
+    Duration idleCheck();
+
+    /**
      * Which address to open a data connection to after PASV: {@code auto} (the reply's address unless it is
      * 0.0.0.0, loopback or carrier-grade NAT (100.64.0.0/10) while the control connection's is not, or private while
      * the control connection's is not), {@code control} (always the control connection's address) or {@code reply}.

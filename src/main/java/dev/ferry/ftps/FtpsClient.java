@@ -78,6 +78,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private volatile long confirmingBytes = -1;
     private volatile String confirmingWhat;
     private volatile long lastStoredBytes = -1;
+    private volatile Duration replyWait;
     /** Logged in, PBSZ/PROT/TYPE done: what camel-ftp repeats after the login is not sent again. */
     private boolean ready;
     private Runnable onLogin = () -> {
@@ -383,10 +384,13 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         Socket socket = controlPlain != null ? controlPlain : _socket_;
         exchange.lock();
         long confirming = confirmingBytes;
-        Duration wait = confirming < 0 ? target.dataTimeout() : target.confirmTimeout(confirming);
-        boolean longer = confirming >= 0 && wait.compareTo(target.dataTimeout()) > 0;
+        Duration override = replyWait;
+        Duration wait = override != null
+                ? override
+                : confirming < 0 ? target.dataTimeout() : target.confirmTimeout(confirming);
+        boolean own = !wait.equals(target.dataTimeout());
         try (Deadline deadline = Deadline.after(timer, wait, socket)) {
-            if (longer) {
+            if (own) {
                 _socket_.setSoTimeout(millis(wait));
             }
             try {
@@ -417,7 +421,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                 throw e;
             }
         } finally {
-            if (longer && _socket_ != null && !_socket_.isClosed()) {
+            if (own && _socket_ != null && !_socket_.isClosed()) {
                 _socket_.setSoTimeout(millis(target.dataTimeout()));
             }
             exchange.unlock();
@@ -435,6 +439,19 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             return command.call();
         } finally {
             confirmingBytes = -1;
+        }
+    }
+
+    /**
+     * For {@link IdleWatch}: a {@code NOOP} on this idle, logged-in connection, answered within {@code wait}: whether
+     * the connection still works.
+     */
+    boolean keepAlive(Duration wait) throws IOException {
+        replyWait = wait;
+        try {
+            return FTPReply.isPositiveCompletion(super.sendCommand("NOOP", null));
+        } finally {
+            replyWait = null;
         }
     }
 

@@ -163,6 +163,10 @@ public final class Target {
         return config.dataTimeout().plusMillis(extra);
     }
 
+    public Duration idleCheck() {
+        return config.idleCheck();
+    }
+
     public Duration dataTimeout() {
         return config.dataTimeout();
     }

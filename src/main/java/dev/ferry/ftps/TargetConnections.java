@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.ferry.config.FerryConfig;
@@ -48,11 +49,16 @@ public final class TargetConnections implements AutoCloseable {
     private String problem;
     /** The last failure came after a login (no data connection): only an upload proves the target usable again. */
     private boolean failedAfterLogin;
+    private boolean loginRefused;
+    /** When an upload last took or gave back a connection (System.nanoTime). */
+    private volatile long lastUse = System.nanoTime();
+    private final IdleWatch watch;
 
     public TargetConnections(Target target, FerryConfig.Backoff backoff) {
         this.target = target;
         this.backoff = backoff;
         this.timer = NetworkTimer.start("ferry-" + target.name() + "-timer");
+        this.watch = IdleWatch.start(this, timer);
     }
 
     public Target target() {
@@ -76,6 +82,7 @@ public final class TargetConnections implements AutoCloseable {
 
     Connection acquire(RouteConnections route) throws InterruptedException {
         Connection evicted = null;
+        lastUse = System.nanoTime();
         synchronized (pool) {
             while (true) {
                 if (route.closed) {
@@ -117,6 +124,7 @@ public final class TargetConnections implements AutoCloseable {
     }
 
     void release(RouteConnections route, Connection connection) {
+        lastUse = System.nanoTime();
         synchronized (pool) {
             if (!route.closed) {
                 route.idle.push(connection);
@@ -169,6 +177,57 @@ public final class TargetConnections implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * For {@link IdleWatch}: one idle connection taken out of its route's share while it is checked, when nothing has
+     * used the target for {@code quiet} (a {@link Borrowed} without a connection when none is open), and
+     * {@link Optional#empty} when an upload is under way or ran lately: its outcome speaks for the target.
+     */
+    Optional<Borrowed> borrowIdle(Duration quiet) {
+        if (System.nanoTime() - lastUse < quiet.toNanos()) {
+            return Optional.empty();
+        }
+        synchronized (pool) {
+            int idle = routes.stream().mapToInt(r -> r.idle.size()).sum();
+            if (held > idle) {
+                return Optional.empty();
+            }
+            for (RouteConnections route : routes) {
+                if (!route.idle.isEmpty()) {
+                    return Optional.of(new Borrowed(route, route.idle.removeLast()));
+                }
+            }
+            return Optional.of(new Borrowed(null, null));
+        }
+    }
+
+    /** What the idle watch took: given back when it still works, else closed. */
+    record Borrowed(RouteConnections route, Connection connection) {
+    }
+
+    void giveBack(Borrowed borrowed, boolean works) {
+        if (works) {
+            // the watch's own use is not an upload's
+            long use = lastUse;
+            release(borrowed.route(), borrowed.connection());
+            lastUse = use;
+            return;
+        }
+        synchronized (pool) {
+            borrowed.route().held--;
+            held--;
+            pool.notifyAll();
+        }
+        discard(borrowed.connection());
+    }
+
+    /**
+     * Whether the target's problem is one a TCP connection and TLS handshake can end (connection refused or timed
+     * out, handshake failed): not a refused login, nor data connections refused after a login.
+     */
+    synchronized boolean unreachable() {
+        return problem != null && !failedAfterLogin && !loginRefused;
     }
 
     /** Connections held by the target's routes, idle or in use. */
@@ -253,6 +312,7 @@ public final class TargetConnections implements AutoCloseable {
         }
         failures++;
         failedAfterLogin = e instanceof DataConnectionException;
+        loginRefused = e instanceof LoginRefusedException;
         proven = false;
         probing = false;
         probeOwner = null;
@@ -273,6 +333,7 @@ public final class TargetConnections implements AutoCloseable {
     /** Stops the timer of this target's connections: the application has stopped using them. */
     @Override
     public void close() {
+        watch.close();
         timer.close();
     }
 
@@ -311,6 +372,7 @@ public final class TargetConnections implements AutoCloseable {
         }
         failures = 0;
         failedAfterLogin = false;
+        loginRefused = false;
         problem = null;
         closedUntil = Instant.MIN;
         proven = true;

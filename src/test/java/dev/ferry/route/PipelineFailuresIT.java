@@ -163,6 +163,44 @@ class PipelineFailuresIT {
     }
 
     @Test
+    void anIdleTargetThatGoesAwayIsReportedDownAndUpAgainWithoutALogin() throws Exception {
+        server = server(0, true);
+        int port = server.port();
+        config.target("transfer", port, "ferry", "secret")
+                .property("ferry.targets.transfer.idle-check", "2s")
+                .property("ferry.targets.transfer.connect-timeout", "2s")
+                .property("ferry.targets.transfer.data-timeout", "5s")
+                .route("upload", outbox, "transfer", "/in", "stableFor", "100ms");
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            TestFiles.random(outbox.resolve("first.csv"), 1000, 31);
+            await().atMost(DELIVERY).until(() -> Files.exists(archiveDir().resolve("first.csv")));
+            assertEquals("UP", ferry.readinessOf("transfer"));
+
+            // the server and every session of it gone, and no file to send: the idle check finds out
+            server.close();
+            long goneAt = System.nanoTime();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> ferry.readinessOf("transfer").startsWith("DOWN"));
+            double down = (System.nanoTime() - goneAt) / 1e9;
+
+            server = server(port, true);
+            long backAt = System.nanoTime();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> ferry.readinessOf("transfer").equals("UP"));
+            double up = (System.nanoTime() - backAt) / 1e9;
+            int loginsWhileIdle = server.sessions().logins();
+            System.out.printf("PIPELINE FAILURES: idle target (idle-check 2 s) reported DOWN %.1f s after it went "
+                    + "away, UP %.1f s after it came back, logins meanwhile %d%n", down, up, loginsWhileIdle);
+            assertEquals(0, loginsWhileIdle, "the idle check logged in");
+            assertTrue(down <= 2 * 2 + 5, "DOWN after " + down + " s");
+
+            TestFiles.random(outbox.resolve("second.csv"), 1000, 32);
+            await().atMost(DELIVERY).until(() -> Files.exists(archiveDir().resolve("second.csv")));
+            TestFiles.assertSameBytes(archiveDir().resolve("second.csv"), remote.resolve("second.csv"));
+        }
+    }
+
+    @Test
     void unwritableRemoteDirectoryQuarantinesTheFileWithTheReplyAndOtherFilesKeepFlowing() throws Exception {
         server = server(0, true);
         server.readOnly("/locked");

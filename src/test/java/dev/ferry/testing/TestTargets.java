@@ -100,6 +100,12 @@ public final class TestTargets {
         }
 
         @Override
+        public Duration idleCheck() {
+            // unit tests drive the connections themselves
+            return Duration.ZERO;
+        }
+
+        @Override
         public UploadMode uploadMode() {
             return UploadMode.TEMP_RENAME;
         }
