@@ -88,7 +88,9 @@ stage=$(mktemp -d "$ROOT/opt/ferry/.lib.XXXXXX")
 if [ -n "$runner" ]; then
   install -m 755 "$runner" "$stage/ferry-runner"
 else
-  cp -a target/quarkus-app "$stage/quarkus-app"
+  # root's copy: the build's owner (whoever ran mvnw) must not own code the service runs
+  cp -R target/quarkus-app "$stage/quarkus-app"
+  chmod -R u+rwX,go+rX,go-w "$stage/quarkus-app"
   # a cache made at build time (quarkus.package.jar.appcds.*) fits only the build's JVM and relative class path: the
   # one below is made on this host instead
   rm -f "$stage/quarkus-app/app.aot" "$stage/quarkus-app/app.aotconf" "$stage/quarkus-app/app-cds.jsa"
@@ -161,12 +163,15 @@ then
   if ${as_user[@]+"${as_user[@]}"} env -i PATH=/usr/bin:/bin LANG=C.UTF-8 FERRY_CONFIG_DIR="$work/cfg" \
       "$java_bin" -XX:AOTCacheOutput="$work/out/ferry.aot" -jar "$ROOT/opt/ferry/lib/quarkus-app/quarkus-run.jar" \
       validate > "$work/training.log" 2>&1 \
-      && ${as_user[@]+"${as_user[@]}"} cat "$work/out/ferry.aot" > "$work/ferry.aot"; then
+      && timeout 60 ${as_user[@]+"${as_user[@]}"} sh -c 'test -f "$1" && ! test -L "$1" && exec head -c 2G -- "$1"' \
+        sh "$work/out/ferry.aot" > "$work/ferry.aot"; then
     install -m 644 "$work/ferry.aot" "$aot"
     say "made the JVM's AOT cache $aot (faster start)"
   else
     say "no AOT cache made (the service starts without one): $(tail -1 "$work/training.log")"
   fi
+  # what the user made is removed with the user's rights, the rest with root's
+  ${as_user[@]+"${as_user[@]}"} rm -rf "$work/out" || true
   rm -rf "$work"
 fi
 

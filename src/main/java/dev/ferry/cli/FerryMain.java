@@ -90,7 +90,7 @@ public class FerryMain implements QuarkusApplication {
             }
             return Command.CONFIGURATION_ERROR;
         }
-        routes.started();
+        routes.started(command.mode() == Command.Mode.RUN);
         return switch (command.mode()) {
             case VALIDATE -> validate();
             case CHECK -> check(command);

@@ -421,10 +421,21 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                 throw e;
             }
         } finally {
-            if (own && _socket_ != null && !_socket_.isClosed()) {
-                _socket_.setSoTimeout(millis(target.dataTimeout()));
+            if (own) {
+                restoreReadTimeout();
             }
             exchange.unlock();
+        }
+    }
+
+    /** Back to {@code data-timeout} after a reply with a wait of its own; a closed connection keeps its outcome. */
+    private void restoreReadTimeout() {
+        try {
+            if (_socket_ != null && !_socket_.isClosed() && (controlPlain == null || !controlPlain.isClosed())) {
+                _socket_.setSoTimeout(millis(target.dataTimeout()));
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot reset the read timeout of the connection to {}: {}", target.address(), e.toString());
         }
     }
 

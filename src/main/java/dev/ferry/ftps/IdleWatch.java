@@ -30,7 +30,7 @@ final class IdleWatch implements AutoCloseable {
     private final NetworkTimer timer;
     private final ScheduledExecutorService executor;
 
-    private IdleWatch(TargetConnections connections, NetworkTimer timer) {
+    IdleWatch(TargetConnections connections, NetworkTimer timer) {
         this.connections = connections;
         this.target = connections.target();
         this.timer = timer;
@@ -42,14 +42,11 @@ final class IdleWatch implements AutoCloseable {
     }
 
     /** Starts watching, unless {@code idle-check} is 0 (or less). */
-    static IdleWatch start(TargetConnections connections, NetworkTimer timer) {
-        IdleWatch watch = new IdleWatch(connections, timer);
-        Duration every = connections.target().idleCheck();
-        if (every.toMillis() > 0) {
-            watch.executor.scheduleWithFixedDelay(watch::check, every.toMillis(), every.toMillis(),
-                    TimeUnit.MILLISECONDS);
+    void start() {
+        long every = target.idleCheck().toMillis();
+        if (every > 0) {
+            executor.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
         }
-        return watch;
     }
 
     private void check() {
@@ -60,12 +57,14 @@ final class IdleWatch implements AutoCloseable {
             }
             Borrowed borrowed = idle.get();
             if (borrowed.connection() != null) {
-                boolean works = noop(borrowed.connection().client());
-                connections.giveBack(borrowed, works);
+                boolean works = false;
+                try {
+                    works = noop(borrowed.connection().client());
+                } finally {
+                    connections.giveBack(borrowed, works);
+                }
                 if (works) {
-                    if (connections.unreachable()) {
-                        connections.succeeded();
-                    }
+                    connections.reachableAgain();
                     return;
                 }
             }
@@ -92,13 +91,11 @@ final class IdleWatch implements AutoCloseable {
         FtpsClient client = new FtpsClient(target, false, timer);
         try {
             client.connect(target.host(), target.port());
-            if (connections.unreachable()) {
-                connections.succeeded();
-            }
+            connections.reachableAgain();
         } catch (TargetUnavailableException e) {
-            connections.failed(e);
+            connections.unreachableWhileIdle(e);
         } catch (IOException e) {
-            connections.failed(new TargetUnavailableException("Cannot reach " + target.address() + ": "
+            connections.unreachableWhileIdle(new TargetUnavailableException("Cannot reach " + target.address() + ": "
                     + e.getMessage(), e));
         } finally {
             try {

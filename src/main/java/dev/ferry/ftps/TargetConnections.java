@@ -58,7 +58,12 @@ public final class TargetConnections implements AutoCloseable {
         this.target = target;
         this.backoff = backoff;
         this.timer = NetworkTimer.start("ferry-" + target.name() + "-timer");
-        this.watch = IdleWatch.start(this, timer);
+        this.watch = new IdleWatch(this, timer);
+    }
+
+    /** Starts checking the target's state while no file goes to it ({@link IdleWatch}); the service only. */
+    public void watchWhileIdle() {
+        watch.start();
     }
 
     public Target target() {
@@ -228,6 +233,32 @@ public final class TargetConnections implements AutoCloseable {
      */
     synchronized boolean unreachable() {
         return problem != null && !failedAfterLogin && !loginRefused;
+    }
+
+    /**
+     * The idle watch could not reach the target: reported and paused as an upload would find it, unless the target
+     * has a problem of another kind already (a refused login keeps its own, longer pause).
+     */
+    synchronized void unreachableWhileIdle(TargetUnavailableException e) {
+        if (problem == null || unreachable()) {
+            failed(e);
+        }
+    }
+
+    /**
+     * The idle watch reached the target again after it could not: the pause ends and readiness is UP, but the
+     * target is not proven (no login was tried), so the next upload still finds out alone.
+     */
+    synchronized void reachableAgain() {
+        if (!unreachable()) {
+            return;
+        }
+        LOG.info("Target {} ({}) is reachable again after {} failed attempts", target.name(), target.address(),
+                failures);
+        failures = 0;
+        problem = null;
+        closedUntil = Instant.MIN;
+        notifyAll();
     }
 
     /** Connections held by the target's routes, idle or in use. */

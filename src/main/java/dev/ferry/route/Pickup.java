@@ -42,7 +42,7 @@ final class Pickup implements GenericFileFilter<File> {
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final Map<Path, Observed> future = new ConcurrentHashMap<>();
     private final Map<Path, Observed> acceptedFuture = new ConcurrentHashMap<>();
-    private final StableReadLock readLock = new StableReadLock();
+    private final StableReadLock readLock;
 
     /** Moves a file no server may see to the failed directory, with the reason. */
     @FunctionalInterface
@@ -62,6 +62,8 @@ final class Pickup implements GenericFileFilter<File> {
     Pickup(RouteParameters route, Quarantine quarantine, Skipped skipped, Runnable listed) {
         this.include = route.include();
         this.stableForMillis = route.stableFor().toMillis();
+        // after stableForMillis: its minimum age
+        this.readLock = new StableReadLock();
         this.quarantine = quarantine;
         this.skipped = skipped;
         this.listed = listed;

@@ -1,7 +1,10 @@
 package dev.ferry.route;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -25,15 +28,30 @@ final class RetryScheduler extends ScheduledThreadPoolExecutor {
     private static final long STOP_CHECK_MILLIS = 250;
 
     private final Set<Waiting> waiting = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService stopCheck = Executors.newSingleThreadScheduledExecutor(daemonThreads(
+            "ferry-retry-stop"));
 
     RetryScheduler(CamelContext camel, int threads) {
-        super(threads, daemonThreads());
+        super(threads, daemonThreads("ferry-retry"));
         setRemoveOnCancelPolicy(true);
-        scheduleWithFixedDelay(() -> {
+        // on a thread of its own: every retry thread may be busy with an attempt
+        stopCheck.scheduleWithFixedDelay(() -> {
             if (camel.isStopping() || camel.isStopped()) {
                 dueNow();
             }
         }, STOP_CHECK_MILLIS, STOP_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void shutdown() {
+        stopCheck.shutdownNow();
+        super.shutdown();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        stopCheck.shutdownNow();
+        return super.shutdownNow();
     }
 
     @Override
@@ -54,10 +72,10 @@ final class RetryScheduler extends ScheduledThreadPoolExecutor {
         }
     }
 
-    private static ThreadFactory daemonThreads() {
+    private static ThreadFactory daemonThreads(String name) {
         AtomicInteger count = new AtomicInteger();
         return task -> {
-            Thread thread = new Thread(task, "ferry-retry-" + count.incrementAndGet());
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

@@ -79,8 +79,15 @@ public class Routes {
     }
 
     /** Camel has started with every route file loaded: until then the readiness check says so. */
-    public void started() {
+    /**
+     * The route files are loaded; {@code service}: the routes run (not {@code ferry check} or {@code validate}), so
+     * each target's state is watched while idle ({@code idle-check}).
+     */
+    public void started(boolean service) {
         started = true;
+        if (service) {
+            targets.values().forEach(TargetConnections::watchWhileIdle);
+        }
     }
 
     public boolean isStarted() { return started; }

@@ -4,6 +4,7 @@ import dev.ferry.ftps.TargetConnections;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.apache.camel.spi.RouteIdAware;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,8 @@ import org.slf4j.LoggerFactory;
 final class TargetGate implements PollingConsumerPollStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(TargetGate.class);
+    /** The most files of one route in flight (uploading, queued, or waiting for their next attempt) before a poll. */
+    static final int IN_FLIGHT_LIMIT = 1000;
 
     private final TargetConnections connections;
     private final PollWatch watch;
@@ -26,6 +29,12 @@ final class TargetGate implements PollingConsumerPollStrategy {
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
         if (!connections.isOpen()) {
+            return false;
+        }
+        // files waiting for their next attempt hold no thread (RetryScheduler), so a server refusing every file
+        // would have the polls take the whole backlog into memory: past this many files in flight, the poll waits
+        if (consumer instanceof RouteIdAware route
+                && endpoint.getCamelContext().getInflightRepository().size(route.getRouteId()) >= IN_FLIGHT_LIMIT) {
             return false;
         }
         watch.pollStarted();

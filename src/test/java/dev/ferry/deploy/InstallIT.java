@@ -165,14 +165,11 @@ class InstallIT {
      */
     private void checkAsRootRunsAsTheServiceUser(Path root) throws Exception {
         Path outbox = root.resolve("var/lib/ferry/outbox");
-        Process check = new ProcessBuilder("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-                "FERRY_CONFIG_DIR=" + root.resolve("etc/ferry"), "LOGS_DIRECTORY=" + root.resolve("var/log/ferry"),
-                "JAVA_HOME=" + System.getProperty("java.home"), root.resolve("opt/ferry/bin/ferry").toString(),
-                "check", "transfer").redirectErrorStream(true).start();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(check.waitFor(90, TimeUnit.SECONDS));
-        assertEquals(0, check.exitValue(), output);
+        String output = launchAsRoot(root, 0, "check", "transfer");
         assertTrue(output.contains("target transfer: OK"), output);
+        // the command's own exit status comes back through the launcher
+        String unknown = launchAsRoot(root, 2, "check", "elsewhere");
+        assertTrue(unknown.contains("unknown target 'elsewhere'"), unknown);
         for (Path made : List.of(outbox.resolve(".ferry"), root.resolve("var/log/ferry/audit.jsonl"))) {
             if (Files.exists(made)) {
                 assertEquals(SERVICE_USER, Files.getOwner(made).getName(), made + " left behind by root: " + output);
@@ -182,6 +179,18 @@ class InstallIT {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("ferry-credentials."))
                     .toList(), "the launcher left a copy of the credentials");
         }
+    }
+
+    private String launchAsRoot(Path root, int exit, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+                "FERRY_CONFIG_DIR=" + root.resolve("etc/ferry"), "LOGS_DIRECTORY=" + root.resolve("var/log/ferry"),
+                "JAVA_HOME=" + System.getProperty("java.home"), root.resolve("opt/ferry/bin/ferry").toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(90, TimeUnit.SECONDS));
+        assertEquals(exit, process.exitValue(), output);
+        return output;
     }
 
     /** A native binary older than the JVM build is not installed by default; --native installs it and says so. */

@@ -170,9 +170,10 @@ class ShutdownIT {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf("SHUTDOWN SUITE (server stopped answering, %d connections, data-timeout 10 s, "
                         + "stop timeout 5 s): exit %d after %.1f s%n", connections, exit, seconds);
-                assertTrue(connections >= 2, "only " + connections + " connection(s) opened");
+                assertTrue(connections >= 3, "only " + connections + " connection(s) opened");
                 assertEquals(0, exit, ferry.log());
-                assertTrue(seconds <= 5 + 5, "stopped after " + seconds + " s");
+                // one after the other, the QUITs alone would take 2 s each
+                assertTrue(seconds < 6, "stopped after " + seconds + " s");
             }
         }
     }

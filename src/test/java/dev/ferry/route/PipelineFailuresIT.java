@@ -193,6 +193,7 @@ class PipelineFailuresIT {
                     + "away, UP %.1f s after it came back, logins meanwhile %d%n", down, up, loginsWhileIdle);
             assertEquals(0, loginsWhileIdle, "the idle check logged in");
             assertTrue(down <= 2 * 2 + 5, "DOWN after " + down + " s");
+            assertTrue(up <= 2 * 2 + 5, "UP after " + up + " s");
 
             TestFiles.random(outbox.resolve("second.csv"), 1000, 32);
             await().atMost(DELIVERY).until(() -> Files.exists(archiveDir().resolve("second.csv")));

@@ -16,6 +16,6 @@ public class CamelStarter {
 
     void start(@Observes StartupEvent event, CamelRuntime camel, Routes routes) {
         camel.start(new String[0]);
-        routes.started();
+        routes.started(false);
     }
 }
