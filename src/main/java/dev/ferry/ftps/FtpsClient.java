@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * (what a data connection offers, whether it resumed), {@link PassivePolicy} (where a data connection goes, its
  * socket), {@link SessionKeySocket}, {@link UploadWatch} (the copy and its stall cut), {@link TicketRenewal} (TLS 1.3
  * tickets), {@link WorkingDirectory}, {@link RemoteFiles} (SIZE check, rename over an existing file),
- * {@link ReuseRefusal} (refusals explained), {@link Deadline} on the target's {@link NetworkTimer}.
+ * {@link ReuseRefusal} (refusals explained), {@link Deadline} on the target's {@link NetworkTimer}. Each reply is
+ * waited for {@code data-timeout}, a file's own confirmations longer ({@link #confirming}), the idle watch's
+ * {@code NOOP} shorter ({@link #keepAlive}), and {@code QUIT}'s at most 2 s.
  */
 public class FtpsClient extends FTPSClient implements AutoCloseable {
 
