@@ -1,5 +1,9 @@
 package dev.ferry.ftps;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -44,6 +48,34 @@ public final class Connection {
             }
         } catch (Exception e) {
             LOG.debug("Closing a connection to {}: {}", client, e.toString());
+        }
+    }
+
+    /**
+     * Closes the connections side by side with {@code close}: each may wait for its QUIT reply (at most a couple of
+     * seconds, see {@link FtpsClient#logout}), and a stop must not wait for them one after the other. Returns after
+     * {@code wait} at the latest; a connection still closing then is left to finish by itself.
+     */
+    static void closeSideBySide(List<Connection> connections, Consumer<Connection> close, Duration wait,
+            String target) {
+        if (connections.size() <= 1) {
+            connections.forEach(close);
+            return;
+        }
+        List<Thread> closing = new ArrayList<>();
+        for (Connection connection : connections) {
+            Thread thread = new Thread(() -> close.accept(connection), "ferry-close-" + target);
+            thread.setDaemon(true);
+            thread.start();
+            closing.add(thread);
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            for (Thread thread : closing) {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

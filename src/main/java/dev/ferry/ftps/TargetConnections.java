@@ -154,34 +154,7 @@ public final class TargetConnections implements AutoCloseable {
             routes.remove(route);
             pool.notifyAll();
         }
-        closeAll(idle);
-    }
-
-    /**
-     * Closes the connections side by side: each may wait for its QUIT reply (at most a couple of seconds, see
-     * {@link FtpsClient#logout}), and a stop must not wait for them one after the other. Returns after that wait at
-     * the latest; a connection still closing then is left to finish by itself.
-     */
-    private void closeAll(List<Connection> connections) {
-        if (connections.size() <= 1) {
-            connections.forEach(this::discard);
-            return;
-        }
-        List<Thread> closing = new ArrayList<>();
-        for (Connection connection : connections) {
-            Thread thread = new Thread(() -> discard(connection), "ferry-close-" + target.name());
-            thread.setDaemon(true);
-            thread.start();
-            closing.add(thread);
-        }
-        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-        try {
-            for (Thread thread : closing) {
-                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Connection.closeSideBySide(idle, this::discard, CLOSE_WAIT, target.name());
     }
 
     /**
