@@ -102,6 +102,8 @@ mv "$stage" "$ROOT/opt/ferry/lib"
 rm -rf "$ROOT/opt/ferry/lib.old"
 install -m 755 deploy/ferry "$ROOT/opt/ferry/bin/ferry"
 install -m 644 README.md "$ROOT/opt/ferry/README.md"
+install -d -m 755 "$ROOT/opt/ferry/docs"
+install -m 644 docs/*.md "$ROOT/opt/ferry/docs/"
 
 # configuration: an operator's files are never touched
 install -d -m 755 "$ROOT/etc/ferry"
