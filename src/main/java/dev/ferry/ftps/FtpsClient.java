@@ -456,8 +456,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     }
 
     /**
-     * For {@link IdleWatch}: a {@code NOOP} on this idle, logged-in connection, answered within {@code wait}: whether
-     * the connection still works.
+     * For {@link IdleWatch}: a {@code NOOP} on this idle, logged-in connection, answered within {@code wait} (as
+     * {@code QUIT}'s reply, see {@link #logout}): whether the connection still works.
      */
     boolean keepAlive(Duration wait) throws IOException {
         replyWait = wait;
@@ -485,18 +485,15 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             abortFromOtherThread();
             return false;
         }
+        // QUIT's reply is a courtesy: a server that stopped answering must not hold a stop for data-timeout
+        replyWait = QUIT_REPLY_WAIT.compareTo(target.dataTimeout()) < 0 ? QUIT_REPLY_WAIT : target.dataTimeout();
         try {
-            // QUIT's reply is a courtesy: a server that stopped answering must not hold a stop for data-timeout
-            if (_socket_ != null && !_socket_.isClosed()) {
-                _socket_.setSoTimeout(millis(QUIT_REPLY_WAIT.compareTo(target.dataTimeout()) < 0
-                        ? QUIT_REPLY_WAIT
-                        : target.dataTimeout()));
-            }
             return super.logout();
-        } catch (SocketTimeoutException e) {
-            LOG.debug("No reply to QUIT from {} within {} ms", target.address(), QUIT_REPLY_WAIT.toMillis());
+        } catch (IOException e) {
+            LOG.debug("No reply to QUIT from {}: {}", target.address(), e.toString());
             return false;
         } finally {
+            replyWait = null;
             exchange.unlock();
         }
     }

@@ -44,6 +44,7 @@ final class DeliveryRecord {
     private boolean damagedOnLoad;
     /** The file ends inside a line (a torn write): the next line must not be glued to it. */
     private boolean tornTail;
+    private boolean directoryMade;
 
     private DeliveryRecord(Path file) {
         this.file = file;
@@ -125,7 +126,11 @@ final class DeliveryRecord {
                 ? new StandardOpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                         StandardOpenOption.SYNC}
                 : new StandardOpenOption[]{StandardOpenOption.CREATE, StandardOpenOption.APPEND};
-        Files.createDirectories(file.getParent());
+        if (!directoryMade) {
+            // loading writes nothing: the directory is made with the first line
+            Files.createDirectories(file.getParent());
+            directoryMade = true;
+        }
         try (OutputStream out = Files.newOutputStream(file, options)) {
             out.write(((tornTail ? "\n" : "") + line).getBytes(StandardCharsets.UTF_8));
         }

@@ -157,7 +157,10 @@ final class Pickup implements GenericFileFilter<File> {
         long modified = attributes.lastModifiedTime().toMillis();
         long now = System.currentTimeMillis();
         if (modified <= now) {
-            future.remove(path);
+            if (!future.isEmpty()) {
+                // dated in the future when first seen, since set back (the host's clock, or touch)
+                future.remove(path);
+            }
             return modified <= now - stableForMillis;
         }
         Observed seen = new Observed(modified, attributes.size(), System.nanoTime());
