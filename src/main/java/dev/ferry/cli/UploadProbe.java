@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import dev.ferry.cli.Steps.Failed;
+import dev.ferry.config.TargetConfig.Storage;
 import dev.ferry.config.TargetConfig.UploadMode;
 import dev.ferry.ftps.DataChannel;
 import dev.ferry.ftps.FtpsClient;
@@ -47,7 +48,9 @@ final class UploadProbe {
         String name = ".ferry-check-" + randomHex() + ".tmp";
         boolean direct = target.uploadMode() == UploadMode.DIRECT;
         String sent = direct ? name : TemporaryName.of(name, route.id());
-        byte[] probe = ("ferry check " + Instant.now() + "\n").getBytes(StandardCharsets.US_ASCII);
+        // on S3 an uploaded file starts the server's managed workflow (OnUpload) unless it is empty
+        boolean s3 = target.storage() == Storage.S3;
+        byte[] probe = s3 ? new byte[0] : ("ferry check " + Instant.now() + "\n").getBytes(StandardCharsets.US_ASCII);
         List<String> left = new ArrayList<>();
         try {
             left.add(sent);
@@ -59,7 +62,10 @@ final class UploadProbe {
             }
             steps.line(first.sessionResumed() ? "ok" : "warn", "data", "STOR " + sent + " over "
                     + first.tlsProtocol() + ", " + Steps.resumption(first.sessionResumed()) + "; SIZE " + probe.length
-                    + " bytes as sent");
+                    + " bytes as sent" + (s3
+                            ? " (" + target.key("storage") + "=s3: an empty file, which starts no"
+                                    + " managed workflow)"
+                            : ""));
             if (direct) {
                 store(client, name, probe, where, "replace");
                 steps.line("ok", "replace", "a second STOR over the existing " + name + " (" + target.key("upload-mode")

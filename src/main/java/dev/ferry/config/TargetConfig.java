@@ -100,12 +100,23 @@ public interface TargetConfig {
     PassiveAddress passiveAddress();
 
     /**
-     * {@code temp-rename}: upload under a temporary dot-name in the same directory, then rename, so no partial
-     * file is ever visible under its final name; {@code direct}: upload to the final name (one request less on
-     * S3-backed servers, but an interrupted upload may leave a partial object).
+     * What keeps the server's files: {@code file} (a file system: vsftpd, ProFTPD, pure-ftpd, AWS Transfer Family on
+     * EFS; a rename is cheap and atomic) or {@code s3} (AWS Transfer Family on S3, or any server storing into S3: a
+     * rename is a copy of the whole object and a delete, and a managed workflow starts on every name a file is
+     * uploaded under). It sets the default {@code upload-mode}: {@code temp-rename} for {@code file}, {@code direct}
+     * for {@code s3}, as AWS advises for S3-backed servers.
      */
-    @WithDefault("temp-rename")
-    UploadMode uploadMode();
+    @WithDefault("file")
+    Storage storage();
+
+    /**
+     * {@code temp-rename}: upload under a temporary dot-name in the same directory, then rename, so no partial file is
+     * ever visible under its final name; {@code direct}: one {@code STOR} to the final name, then its {@code SIZE}
+     * (on S3 nothing is visible before the upload ends, and a managed workflow starts once, on the final name). In
+     * direct mode an upload that fails part-way, or whose size does not match, is deleted ({@code DELE}) before the
+     * next attempt, so nothing is left under the final name when Ferry gives up. Default: set by {@code storage}.
+     */
+    Optional<UploadMode> uploadMode();
 
     /** Size of the buffer each upload streams through. */
     @WithDefault("256K")
@@ -129,5 +140,9 @@ public interface TargetConfig {
 
     enum UploadMode {
         TEMP_RENAME, DIRECT
+    }
+
+    enum Storage {
+        FILE, S3
     }
 }

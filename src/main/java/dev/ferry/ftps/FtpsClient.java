@@ -18,6 +18,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
+import dev.ferry.config.TargetConfig.UploadMode;
 import org.apache.commons.net.ftp.FTPReply;
 import org.apache.commons.net.ftp.FTPSClient;
 import org.slf4j.Logger;
@@ -624,17 +625,37 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     }
 
     private boolean store(String command, String remote, InputStream local) throws IOException {
+        PartialUploads partials = target.partialUploads();
+        if (!partials.isEmpty()) {
+            partials.deleteLeft(this);
+        }
         controlReplyComplete = false;
         long start = System.nanoTime();
         Socket socket = _openDataConnection_(command, remote);
         if (socket == null) {
+            // refused before any byte: the server's file under this name, if any, is as it was
             controlReplyComplete = true;
             String reply = getReplyString().trim();
             throw refused(
                     command + " " + remote + " refused by " + target.address() + ": " + reply.replaceAll("\\.$", "")
                             + ReuseRefusal.explain(reply, controlSession.getProtocol(), false));
         }
-        SSLSocket data = (SSLSocket) socket;
+        try {
+            return transfer(remote, local, (SSLSocket) socket, start);
+        } catch (DataConnectionException e) {
+            // the data connection itself was refused (522): the server stored nothing
+            throw e;
+        } catch (IOException e) {
+            if (target.uploadMode() == UploadMode.DIRECT) {
+                // the final name may hold part of the file (a partial object on S3) or a file of the wrong size
+                partials.failed(this, workingDirectory.resolve(remote), controlReplyComplete);
+            }
+            throw e;
+        }
+    }
+
+    /** Streams the file on the opened data connection, then waits for the server's confirmation and checks SIZE. */
+    private boolean transfer(String remote, InputStream local, SSLSocket data, long start) throws IOException {
         SSLSession session = data.getSession();
         boolean resumed = Resumption.resumed(controlSession, session);
         Socket plain = dataPlain;

@@ -31,6 +31,8 @@ public final class Target {
     private final String name;
     private final TargetConfig config;
     private final TrustManager[] trustManagers;
+    /** What failed direct uploads left on this server, shared by its connections. */
+    private final PartialUploads partialUploads = new PartialUploads();
 
     private Target(String name, TargetConfig config, TrustManager[] trustManagers) {
         this.name = name;
@@ -80,7 +82,19 @@ public final class Target {
                     key + "trust-store: cannot load " + store.map(Path::toString).orElse("the JDK's CAs")
                             + ": " + e.getMessage());
         }
+        if (config.storage() == TargetConfig.Storage.S3
+                && config.uploadMode().orElse(null) == TargetConfig.UploadMode.TEMP_RENAME) {
+            LOG.warn("{}upload-mode=temp-rename on {}storage=s3: each file's rename is a copy of the whole object on"
+                    + " the server (a confirmation that may take minutes per GiB: {}confirm-time-per-gib), and a"
+                    + " managed workflow starts on its temporary name too; AWS advises uploading directly (remove"
+                    + " upload-mode)", key, key, key);
+        }
         return new Target(name, config, trust);
+    }
+
+    /** What failed direct uploads left on this server, to be deleted ({@link PartialUploads}). */
+    public PartialUploads partialUploads() {
+        return partialUploads;
     }
 
     public String name() {
@@ -175,8 +189,14 @@ public final class Target {
         return config.passiveAddress();
     }
 
+    public TargetConfig.Storage storage() {
+        return config.storage();
+    }
+
+    /** The upload mode set, or the one {@code storage} implies: direct on S3, temp-rename on a file system. */
     public UploadMode uploadMode() {
-        return config.uploadMode();
+        return config.uploadMode()
+                .orElse(config.storage() == TargetConfig.Storage.S3 ? UploadMode.DIRECT : UploadMode.TEMP_RENAME);
     }
 
     /** How many connections the target's routes may hold at once ({@code max-connections}). */

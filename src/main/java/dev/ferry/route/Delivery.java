@@ -14,7 +14,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.ferry.ftps.Causes;
+import dev.ferry.ftps.Connection;
 import dev.ferry.ftps.Names;
+import dev.ferry.ftps.PartialUploads;
 import dev.ferry.ftps.RouteConnections;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetConnections;
@@ -259,8 +261,35 @@ public class Delivery {
             return;
         }
         int attempts = attempts(exchange);
+        deletePartialUploads(exchange);
         quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts, Failures.reply(error),
                 Failures.describe(error), exchange.getClock().elapsed());
+    }
+
+    /**
+     * Direct upload mode: what the file's failed attempts left under its final name (a partial object, a file of the
+     * wrong size) and could not be deleted then is deleted now, on one of the route's connections, so nothing is
+     * left under the name of a file Ferry gives up on. A target that cannot be reached keeps the name to delete for
+     * its next upload.
+     */
+    private void deletePartialUploads(Exchange exchange) {
+        PartialUploads partials = target.partialUploads();
+        if (partials.isEmpty()) {
+            return;
+        }
+        try {
+            Connection connection = routeConnections.acquire();
+            try {
+                partials.deleteLeftOn(connection.client());
+            } finally {
+                routeConnections.release(connection);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot delete what the failed uploads of {} left on {} ({}); it is deleted before the next upload"
+                    + " to the target", shown(exchange), target.address(), Names.printable(e.toString()));
+        }
     }
 
     /** Moves the file to the failed directory, its report beside it; a file the disk cannot take is held instead. */

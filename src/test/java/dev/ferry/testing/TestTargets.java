@@ -106,8 +106,13 @@ public final class TestTargets {
         }
 
         @Override
-        public UploadMode uploadMode() {
-            return UploadMode.TEMP_RENAME;
+        public Storage storage() {
+            return Storage.FILE;
+        }
+
+        @Override
+        public Optional<UploadMode> uploadMode() {
+            return Optional.empty();
         }
 
         @Override
