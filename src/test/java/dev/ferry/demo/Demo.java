@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ftpserver.ftplet.FtpException;
 
 /**
- * The README's first command ({@code ./mvnw -q exec:java@demo}): an embedded FTPS server on 127.0.0.1:2121 that
- * refuses data connections not resuming the control connection's TLS session, as AWS Transfer Family does, and the
- * packaged Ferry ({@code target/quarkus-app/quarkus-run.jar}) run against it with the repository's
+ * The README's first command ({@code ./mvnw -q exec:java@demo}): an embedded FTPS server on 127.0.0.1:2121 playing AWS
+ * Transfer Family storing into S3 ({@link EmbeddedFtpsServer.Builder#transferFamily}: TLS 1.2 only, data connections
+ * refused unless they resume the control connection's TLS session, nine passive ports, uploads invisible until
+ * complete, renames as a copy and a delete), and the packaged Ferry ({@code target/quarkus-app/quarkus-run.jar}) run against it with the repository's
  * {@code application.properties} and {@code routes/}, as an operator runs it. Lives with the tests, so neither the
  * server nor its certificates are in the product.
  * <p>
@@ -24,7 +25,8 @@ import org.apache.ftpserver.ftplet.FtpException;
 public final class Demo {
 
     public static final int PORT = 2121;
-    public static final String PASSIVE_PORTS = "30100-30119";
+    /** Nine, as Transfer Family's 8192-8200. */
+    public static final String PASSIVE_PORTS = "30100-30108";
 
     private Demo() {
     }
@@ -45,12 +47,12 @@ public final class Demo {
         Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
         TestCertificates certificates = TestCertificates.in(dir.resolve("tls"));
         return EmbeddedFtpsServer.builder()
+                .transferFamily(EmbeddedFtpsServer.Storage.S3)
                 .root(dir.resolve("server"))
                 .port(PORT)
                 .passivePorts(PASSIVE_PORTS)
                 .user("demo", Files.readString(passwordFile, StandardCharsets.UTF_8).trim())
                 .keyStore(certificates.serverKeyStore(), TestCertificates.PASSWORD)
-                .requireSessionReuse(true)
                 .start();
     }
 
@@ -63,8 +65,8 @@ public final class Demo {
         }
         EmbeddedFtpsServer server = startServer(checkout);
         System.out.println("DEMO: embedded FTPS server on 127.0.0.1:" + server.port()
-                + " (requires TLS session reuse, like AWS Transfer"
-                + " Family); uploads land in " + checkout.resolve("demo/server") + ". Drop files into "
+                + " plays AWS Transfer Family storing into S3: TLS 1.2 only, TLS session reuse required, objects appear"
+                + " when their upload ends; uploads land in " + checkout.resolve("demo/server") + ". Drop files into "
                 + checkout.resolve("demo/outbox")
                 + "; Ctrl-C stops both.");
         String java = ProcessHandle.current().info().command().orElse("java");

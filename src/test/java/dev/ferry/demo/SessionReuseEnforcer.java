@@ -36,7 +36,9 @@ import org.apache.mina.transport.socket.SocketSessionConfig;
 /**
  * Makes an Apache FtpServer behave like AWS Transfer Family with TlsSessionResumptionMode ENFORCED: logins and data
  * only over TLS, and every data connection must resume its control connection's TLS session, or the transfer is
- * refused with {@code 522 Data connection must use cached TLS session}. With enforcement off it only counts.
+ * refused with {@code 522 Data connection must use cached TLS session}. With enforcement off it only counts: that is
+ * ENABLED, and DISABLED when data connections get a TLS context of their own ({@link EmbeddedFtpsServer.Resumption}).
+ * The reply text is the one Transfer Family's users report; AWS documents only the mode and its TLS_RESUME_FAILURE log.
  */
 public final class SessionReuseEnforcer {
 
