@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.ftpserver.ftplet.FtpException;
@@ -69,6 +70,7 @@ public final class Demo {
                 + " when their upload ends; uploads land in " + checkout.resolve("demo/server") + ". Drop files into "
                 + checkout.resolve("demo/outbox")
                 + "; Ctrl-C stops both.");
+        showStorageEvents(server);
         String java = ProcessHandle.current().info().command().orElse("java");
         Process ferry = new ProcessBuilder(java, "-jar", jar.toString()).directory(checkout.toFile()).inheritIO()
                 .start();
@@ -84,5 +86,26 @@ public final class Demo {
         int status = ferry.waitFor();
         server.close();
         System.exit(status);
+    }
+
+    /** Prints, as they happen, what S3 and a managed workflow would see of each upload ("DEMO S3: ON_UPLOAD ..."). */
+    private static void showStorageEvents(EmbeddedFtpsServer server) {
+        Thread printer = new Thread(() -> {
+            int shown = 0;
+            try {
+                while (true) {
+                    List<StorageEvent> events = server.storageEvents();
+                    for (StorageEvent event : events.subList(shown, events.size())) {
+                        System.out.println("DEMO S3: " + event);
+                    }
+                    shown = events.size();
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-s3-events");
+        printer.setDaemon(true);
+        printer.start();
     }
 }

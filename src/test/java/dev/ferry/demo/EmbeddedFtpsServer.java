@@ -139,7 +139,15 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
         rules.refuseProtP(refuse);
     }
 
-    /** Every command name clients have sent so far. */
+    /**
+     * The next {@code times} uploads to a key ending in {@code nameEnd} fail on the server after {@code afterBytes}
+     * (twin storage only): answered with 551 (the control connection stays), or with {@code dropSession} the whole
+     * session closed without a reply. Either way the bytes that came stay as a partial object.
+     */
+    public void failUploads(String nameEnd, long afterBytes, int times, boolean dropSession) {
+        storage.failUploads(nameEnd, afterBytes, times, dropSession);
+    }
+
     /** The most uploads the server ran at the same time. */
     public int mostConcurrentStores() {
         return rules.mostConcurrentStores();

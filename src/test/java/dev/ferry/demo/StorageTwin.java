@@ -68,6 +68,21 @@ final class StorageTwin {
     private final long copyRate;
     private final List<StorageEvent> events = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Upload> running = new ConcurrentHashMap<>();
+    private volatile FailurePlan failures;
+
+    /** See {@link EmbeddedFtpsServer#failUploads}. */
+    record FailurePlan(String nameEnd, long afterBytes, java.util.concurrent.atomic.AtomicInteger left,
+            boolean dropSession) {
+
+        boolean takes(String key) {
+            return key.endsWith(nameEnd) && left.getAndDecrement() > 0;
+        }
+    }
+
+    void failUploads(String nameEnd, long afterBytes, int times, boolean dropSession) {
+        failures = new FailurePlan(nameEnd, afterBytes, new java.util.concurrent.atomic.AtomicInteger(times),
+                dropSession);
+    }
 
     StorageTwin(Storage storage, Path root, long copyRate) {
         this.storage = storage;
@@ -207,6 +222,10 @@ final class StorageTwin {
         final Path staged;
         final OutputStream out;
         final AtomicLong bytes = new AtomicLong();
+        /** Bytes after which the server fails this upload ({@link EmbeddedFtpsServer#failUploads}); -1: never. */
+        volatile long failAfter = -1;
+        /** Whether the failure drops the whole session, with no reply, rather than answering 551. */
+        volatile boolean dropSession;
 
         Upload(String key, Path staged, OutputStream target) {
             this.key = key;
@@ -216,7 +235,12 @@ final class StorageTwin {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     out.write(b, off, len);
-                    bytes.addAndGet(len);
+                    if (failAfter >= 0 && bytes.addAndGet(len) >= failAfter) {
+                        throw new IOException("the twin fails this upload after " + failAfter + " bytes, as asked");
+                    }
+                    if (failAfter < 0) {
+                        bytes.addAndGet(len);
+                    }
                 }
 
                 @Override
@@ -244,6 +268,10 @@ final class StorageTwin {
                     commit(upload, reply.getCode() == FtpReply.REPLY_226_CLOSING_DATA_CONNECTION);
                 } catch (IOException e) {
                     return super.write(new DefaultFtpReply(451, "Could not store " + upload.key + ": " + e));
+                }
+                if (upload.dropSession) {
+                    // the session goes, the partial object stays: what a client sees when the endpoint drops it
+                    closeNow();
                 }
             }
             return super.write(message);
@@ -310,6 +338,11 @@ final class StorageTwin {
                 upload = new Upload(key, staged, Files.newOutputStream(staged));
             } else {
                 upload = new Upload(key, null, file.createOutputStream(offset));
+            }
+            FailurePlan plan = failures;
+            if (plan != null && plan.takes(key)) {
+                upload.failAfter = plan.afterBytes();
+                upload.dropSession = plan.dropSession();
             }
             UPLOAD.set(upload);
             running.put(key, upload);

@@ -13,11 +13,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.ferry.demo.EmbeddedFtpsServer;
+import dev.ferry.demo.EmbeddedFtpsServer.Storage;
+import dev.ferry.demo.StorageEvent;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.RealFtpServer;
 import dev.ferry.testing.RealFtpServer.Kind;
 import dev.ferry.testing.TestFiles;
+import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * upload and rename, during archive moves) and restarted each time, against vsftpd requiring session reuse. Prints
  * its figures; none may be lost or corrupted. Ferry uses four connections, so each kill may catch up to four files
  * between the server's confirmation and the delivery record: duplicates may not exceed four per kill, nor one per
- * kill for any file.
+ * kill for any file. Run again against the Transfer Family twin storing into S3 with {@code storage=s3}: fewer files
+ * and kills, no partial object left.
  */
 class CrashIT {
 
@@ -120,6 +125,86 @@ class CrashIT {
             assertEquals(FILES, uploads.size(), "files vsftpd received");
         } finally {
             TestFiles.deleteTree(landed);
+        }
+    }
+
+    /**
+     * The crash suite against the Transfer Family twin storing into S3, with {@code storage=s3} (direct uploads): a
+     * kill during a {@code STOR} leaves a partial object under the final name (and an {@code OnPartialUpload}); the
+     * next start sends the file again, which replaces it. At the end every object holds its file's bytes, whole.
+     */
+    @Test
+    void killNineDuringS3UploadsLeavesNoPartialObject() throws Exception {
+        long seed = Long.getLong("ferry.crash.seed", System.nanoTime());
+        Random random = new Random(seed);
+        int files = 300;
+        int kills = 10;
+        Path outbox = Files.createDirectories(tmp.resolve("outbox"));
+        Path originals = Files.createDirectories(tmp.resolve("originals"));
+        List<Path> sent = new ArrayList<>();
+        for (int i = 0; i < files; i++) {
+            // no empty files here: every delivery shows as one OnUpload
+            Path original = TestFiles.random(originals.resolve(String.format("file-%04d.dat", i)),
+                    SIZES[1 + i % (SIZES.length - 1)], i);
+            sent.add(original);
+            Files.copy(original, outbox.resolve(original.getFileName()));
+        }
+        Path root = tmp.resolve("bucket");
+        try (EmbeddedFtpsServer twin = TestServers.embedded(root).transferFamily(Storage.S3).start()) {
+            FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg"))
+                    .target("transfer", twin.port(), TestServers.USER, TestServers.PASSWORD)
+                    .property("ferry.targets.transfer.storage", "s3")
+                    .property("ferry.targets.transfer.max-connections", String.valueOf(CONNECTIONS))
+                    .route("upload", outbox, "transfer", "/in", "stableFor", "100ms");
+            Path archive = TestFiles.today(outbox.resolve(".archive"));
+            for (int kill = 0; kill < kills; kill++) {
+                FerryProcess ferry = FerryProcess.start(config);
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> ferry.log().contains("Uploaded ") || regularFiles(outbox).isEmpty());
+                Thread.sleep(random.nextInt(1_500));
+                ferry.kill();
+                ferry.close();
+            }
+            int deliveredWhileKilling = files - regularFiles(outbox).size();
+            long partialObjects = twin.onPartialUploads().size();
+            try (FerryProcess ferry = FerryProcess.start(config)) {
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> regularFiles(outbox).isEmpty());
+            }
+            int lost = 0;
+            int corrupted = 0;
+            int archivedNotDelivered = 0;
+            for (Path original : sent) {
+                Path remote = root.resolve("in").resolve(original.getFileName());
+                boolean delivered = TestFiles.sameBytes(original, remote);
+                corrupted += Files.exists(remote) && !delivered ? 1 : 0;
+                archivedNotDelivered += Files.exists(archive.resolve(original.getFileName())) && !delivered ? 1 : 0;
+                lost += !delivered && !TestFiles.sameBytes(original, outbox.resolve(original.getFileName())) ? 1 : 0;
+            }
+            Map<String, Integer> uploads = new HashMap<>();
+            twin.onUploads().forEach(key -> uploads.merge(key, 1, Integer::sum));
+            int duplicates = uploads.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
+            long otherNames;
+            try (Stream<Path> left = Files.list(root.resolve("in"))) {
+                otherNames = left.filter(p -> !p.getFileName().toString().startsWith("file-")).count();
+            }
+            long copies = twin.storageEvents().stream().filter(e -> e.kind() == StorageEvent.Kind.OBJECT_COPIED)
+                    .count();
+            System.out.printf(
+                    "CRASH SUITE (Transfer Family twin, S3; seed %d): files %d, connections %d, kills %d, delivered"
+                            + " between kills %d, partial objects made by the kills %d, lost %d, partial or other bytes"
+                            + " under a final name at the end %d, archived but not delivered %d, duplicate deliveries"
+                            + " (OnUpload) %d, other names left %d, object copies %d%n",
+                    seed, files, CONNECTIONS, kills, deliveredWhileKilling, partialObjects, lost, corrupted,
+                    archivedNotDelivered, duplicates, otherNames, copies);
+            assertTrue(deliveredWhileKilling > 0, "nothing was delivered between the kills: the kills hit no upload");
+            assertEquals(0, lost, "files lost");
+            assertEquals(0, corrupted, "partial objects (or other bytes) left under a final name");
+            assertEquals(0, archivedNotDelivered, "files archived without being on the server");
+            assertTrue(duplicates <= kills * CONNECTIONS, "duplicate deliveries: " + duplicates);
+            assertEquals(files, uploads.size(), "files with an OnUpload");
+            assertEquals(0, otherNames, "names on the server that are no file's");
+            assertEquals(0, copies, "objects copied (renamed) on S3");
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
+import dev.ferry.demo.EmbeddedFtpsServer.Storage;
+import dev.ferry.demo.StorageEvent;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.TestFiles;
@@ -22,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Outage suite: the server goes away for 60 s in the middle of a run (uploads under way) and comes back on the same
  * port. Nothing is lost, nothing is archived that the server does not hold, the backoff shows in the log, and
- * delivery resumes without anyone touching Ferry. Prints its figures.
+ * delivery resumes without anyone touching Ferry. Prints its figures. Run against the embedded server as a file
+ * system, and against the Transfer Family twin storing into S3 with {@code storage=s3}, where the uploads cut by the
+ * outage leave partial objects that must all be replaced.
  */
 class OutageIT {
 
@@ -33,6 +37,35 @@ class OutageIT {
 
     @Test
     void sixtySecondOutageLosesNothingAndDeliveryResumesByItself() throws Exception {
+        outage("OUTAGE SUITE", port -> TestServers.embedded(tmp.resolve("server")).port(port).start(), "file");
+    }
+
+    @Test
+    void sixtySecondOutageOfTransferFamilyOnS3LeavesNoPartialObject() throws Exception {
+        List<EmbeddedFtpsServer> started = new ArrayList<>();
+        outage("OUTAGE SUITE (Transfer Family twin, S3)", port -> {
+            EmbeddedFtpsServer twin = TestServers.embedded(tmp.resolve("server")).transferFamily(Storage.S3)
+                    .port(port).start();
+            started.add(twin);
+            return twin;
+        }, "s3");
+        List<StorageEvent> events = started.stream().flatMap(twin -> twin.storageEvents().stream()).toList();
+        long partial = events.stream().filter(e -> e.kind() == StorageEvent.Kind.ON_PARTIAL_UPLOAD).count();
+        long onUploads = events.stream().filter(e -> e.kind() == StorageEvent.Kind.ON_UPLOAD).count();
+        long copies = events.stream().filter(e -> e.kind() == StorageEvent.Kind.OBJECT_COPIED).count();
+        System.out.printf("OUTAGE SUITE (Transfer Family twin, S3): partial objects made by the outage %d (all replaced"
+                + " or deleted), OnUpload %d for %d files, object copies %d%n", partial, onUploads, FILES, copies);
+        assertEquals(0, copies, "objects copied (a rename) on S3");
+        // every file is non-empty: one OnUpload each, more only for a file whose upload the outage cut after its end
+        assertTrue(onUploads >= FILES, "OnUpload " + onUploads + " for " + FILES + " files");
+    }
+
+    private interface ServerStart {
+
+        EmbeddedFtpsServer start(int port) throws Exception;
+    }
+
+    private void outage(String suite, ServerStart starter, String storage) throws Exception {
         Path outbox = Files.createDirectories(tmp.resolve("outbox"));
         Path staging = Files.createDirectories(tmp.resolve("staging"));
         List<Path> originals = new ArrayList<>();
@@ -40,9 +73,10 @@ class OutageIT {
             originals.add(TestFiles.random(staging.resolve(String.format("f-%03d.bin", i)),
                     i % 10 == 0 ? 3_000_000 : 20_000, i));
         }
-        EmbeddedFtpsServer server = start(0);
+        EmbeddedFtpsServer server = starter.start(0);
         int port = server.port();
         FerryConfigDir config = new FerryConfigDir(tmp.resolve("cfg")).target("transfer", port, "ferry", "secret")
+                .property("ferry.targets.transfer.storage", storage)
                 .property("ferry.backoff.max-delay", "10s").route("upload", outbox, "transfer", "/in");
         Path archive = TestFiles.today(outbox.resolve(".archive"));
         try (FerryProcess ferry = FerryProcess.start(config)) {
@@ -61,7 +95,7 @@ class OutageIT {
                 Thread.sleep(1000);
             }
             long archivedDuringOutage = count(archive) - deliveredBefore;
-            server = start(port);
+            server = starter.start(port);
             await().atMost(Duration.ofSeconds(90)).until(() -> count(archive) == FILES);
 
             int lost = 0;
@@ -71,13 +105,17 @@ class OutageIT {
                 }
             }
             long backoffLines = ferry.log().lines().filter(l -> l.contains("unavailable, failure")).count();
+            long partialLeft = partialObjectsLeft(originals, tmp.resolve("server/in"));
             System.out.printf(
-                    "OUTAGE SUITE: files %d, archived before the outage %d, archived during the 60 s outage %d (each "
+                    "%s: files %d, archived before the outage %d, archived during the 60 s outage %d (each "
                             + "already on "
-                            + "the server), lost %d, backoff log lines %d, quarantined %d%n",
-                    FILES, deliveredBefore, archivedDuringOutage, lost,
-                    backoffLines, Files.exists(outbox.resolve(".failed")) ? count(outbox.resolve(".failed")) : 0);
+                            + "the server), lost %d, backoff log lines %d, quarantined %d, other bytes under a final "
+                            + "name %d%n",
+                    suite, FILES, deliveredBefore, archivedDuringOutage, lost,
+                    backoffLines, Files.exists(outbox.resolve(".failed")) ? count(outbox.resolve(".failed")) : 0,
+                    partialLeft);
             assertEquals(0, lost);
+            assertEquals(0, partialLeft, "files under their final name with other bytes");
             assertTrue(backoffLines >= 3, "backoff not visible in the log:\n" + ferry.log());
             assertEquals("UP", ferry.readinessOf("transfer"), "still reported down after the outage");
             assertTrue(!Files.exists(outbox.resolve(".failed")), "files were quarantined during an outage");
@@ -86,8 +124,13 @@ class OutageIT {
         }
     }
 
-    private EmbeddedFtpsServer start(int port) throws Exception {
-        return TestServers.embedded(tmp.resolve("server")).port(port).start();
+    /** Names on the server that hold other bytes than their file's, and names that are no file's. */
+    private static long partialObjectsLeft(List<Path> originals, Path remote) throws Exception {
+        long wrong = originals.stream().filter(f -> !TestFiles.sameBytes(f, remote.resolve(f.getFileName()))).count();
+        try (Stream<Path> names = Files.list(remote)) {
+            return wrong + names.filter(p -> originals.stream().noneMatch(f -> f.getFileName().equals(p.getFileName())))
+                    .count();
+        }
     }
 
     /** Every archived file is on the server with the same bytes: nothing was archived before its delivery. */

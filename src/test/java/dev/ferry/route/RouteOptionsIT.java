@@ -167,6 +167,10 @@ class RouteOptionsIT {
             TestFiles.assertSameBytes(file, work.resolve("demo/server/incoming/hello.txt"));
             // the demo's server refuses data connections that do not resume the session: the bytes prove it resumed
             assertEquals(0, demo.sessions().notResumed(), "data connections the demo's server refused");
+            // it plays Transfer Family on S3, and the demo's target says storage=s3: one object, one workflow
+            assertEquals(List.of("incoming/hello.txt"), demo.onUploads());
+            assertTrue(ferry.log().contains("TLSv1.2"), ferry.log());
+            assertFalse(demo.commandsSeen().contains("RNTO"), demo.commandLog().toString());
         }
     }
 
