@@ -152,6 +152,33 @@ class TransferFamilyIT {
     }
 
     @Test
+    void anUploadFerryAbortsIsNeverTakenForAWholeObject() throws Exception {
+        // 1 MB/s: the file is appended to while its upload runs, which fails the attempt on Ferry's side
+        twin = TestServers.embedded(tmp.resolve("bucket")).transferFamily(Storage.S3).uploadRate(1_000_000).start();
+        Path outbox = Files.createDirectories(tmp.resolve("outbox"));
+        FerryConfigDir config = config("s3").route("upload", outbox, "transfer", "/in");
+        Path file = TestFiles.random(tmp.resolve("src/growing.bin"), 6L * 1024 * 1024, 7);
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            Files.move(file, outbox.resolve("growing.bin"));
+            await().atMost(DELIVERY).until(() -> twin.uploadsRunning().getOrDefault("in/growing.bin", 0L) > 1_000_000);
+            Files.write(outbox.resolve("growing.bin"), new byte[4096], java.nio.file.StandardOpenOption.APPEND);
+            Path archived = TestFiles.today(outbox.resolve(".archive")).resolve("growing.bin");
+            await().atMost(DELIVERY).until(() -> Files.exists(archived));
+            TestFiles.assertSameBytes(archived, tmp.resolve("bucket/in/growing.bin"));
+            List<StorageEvent> events = twin.eventsFor("in/growing.bin");
+            long whole = Files.size(archived);
+            System.out.printf("TRANSFER FAMILY (twin, S3): an upload Ferry aborted (its file grew): OnPartialUpload %d,"
+                    + " OnUpload %d, of which short %d%n", count(events, Kind.ON_PARTIAL_UPLOAD),
+                    count(events, Kind.ON_UPLOAD),
+                    events.stream().filter(e -> e.kind() == Kind.ON_UPLOAD && e.size() != whole).count());
+            // the aborted upload ends with a reset, never a clean TLS close the server would take for the end
+            assertEquals(1, count(events, Kind.ON_PARTIAL_UPLOAD), events.toString());
+            assertEquals(List.of(whole), events.stream().filter(e -> e.kind() == Kind.ON_UPLOAD)
+                    .map(StorageEvent::size).toList(), events.toString());
+        }
+    }
+
+    @Test
     void aTwoGibFileKeptOnTempRenameOnS3IsDeliveredOnceThoughItsCopyOutlastsTheDataTimeout() throws Exception {
         // a rename copies the object at 256 MiB/s: 8 s for 2 GiB, four times data-timeout
         twin = TestServers.embedded(tmp.resolve("bucket")).transferFamily(Storage.S3)
