@@ -631,9 +631,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     private boolean store(String command, String remote, InputStream local) throws IOException {
         PartialUploads partials = target.partialUploads();
-        if (!partials.isEmpty()) {
-            partials.deleteLeft(this);
-        }
+        String path = remotePath(remote);
+        partials.beforeStore(this, path);
+        lastStoredBytes = -1;
         controlReplyComplete = false;
         long start = System.nanoTime();
         Socket socket = _openDataConnection_(command, remote);
@@ -651,12 +651,17 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             // the data connection itself was refused (522): the server stored nothing
             throw e;
         } catch (IOException e) {
-            if (target.uploadMode() == UploadMode.DIRECT) {
+            if (target.uploadMode() == UploadMode.DIRECT && lastStoredBytes != 0) {
                 // the final name may hold part of the file (a partial object on S3) or a file of the wrong size
-                partials.failed(this, workingDirectory.resolve(remote), controlReplyComplete);
+                partials.failed(this, path, controlReplyComplete);
             }
             throw e;
         }
+    }
+
+    /** The absolute path of {@code remote} (as an upload names it) on the server, once the client knows where it is. */
+    public String remotePath(String remote) {
+        return workingDirectory.isKnown() ? workingDirectory.resolve(remote) : remote;
     }
 
     /** Streams the file on the opened data connection, then waits for the server's confirmation and checks SIZE. */
@@ -679,6 +684,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             progress.close();
             TicketRenewal.collectTicket(data, plain, target, timer);
         } catch (IOException e) {
+            lastStoredBytes = progress.bytes();
             // after a stall the server will not answer soon either: the control connection is replaced, not waited on
             String reply = progress.stalled() ? "" : serverReplyAfterFailure();
             controlReplyComplete = !reply.isEmpty();

@@ -33,6 +33,8 @@ final class UploadWatch implements AutoCloseable {
             if (idleMillis() > limit.toMillis()) {
                 stalled = true;
                 try {
+                    // a reset, not a clean close: the server must not take the bytes so far for the whole file
+                    plain.setSoLinger(true, 0);
                     plain.close();
                 } catch (IOException ignored) {
                     // closing is the point

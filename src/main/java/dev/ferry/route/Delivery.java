@@ -274,21 +274,35 @@ public class Delivery {
      */
     private void deletePartialUploads(Exchange exchange) {
         PartialUploads partials = target.partialUploads();
-        if (partials.isEmpty()) {
+        String remote = remoteDir.file(relativePath(exchange));
+        if (partials.isEmpty() || remote.startsWith("/") && !partials.holds(remote)) {
+            // nothing left, or (an absolute name needs no connection to tell) nothing of this file's
             return;
         }
         try {
             Connection connection = routeConnections.acquire();
             try {
-                partials.deleteLeftOn(connection.client());
+                if (partials.deleteOn(connection.client(), remote)) {
+                    connections.succeeded();
+                }
             } finally {
                 routeConnections.release(connection);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (TargetPausedException e) {
+            LOG.warn("{} may have left a partial upload under its name on {}; the target is paused, so it stays until"
+                    + " the file is sent again", shown(exchange), target.address());
+        } catch (TargetUnavailableException e) {
+            connections.failed(e);
+            LOG.warn(
+                    "Cannot delete what the failed uploads of {} left on {} ({}); it stays until the file is sent again",
+                    shown(exchange), target.address(), Names.printable(e.getMessage()));
         } catch (IOException | RuntimeException e) {
-            LOG.warn("Cannot delete what the failed uploads of {} left on {} ({}); it is deleted before the next upload"
-                    + " to the target", shown(exchange), target.address(), Names.printable(e.toString()));
+            routeConnections.uploadFailed();
+            LOG.warn(
+                    "Cannot delete what the failed uploads of {} left on {} ({}); it stays until the file is sent again",
+                    shown(exchange), target.address(), Names.printable(e.toString()));
         }
     }
 

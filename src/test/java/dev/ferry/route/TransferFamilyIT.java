@@ -148,6 +148,20 @@ class TransferFamilyIT {
             assertEquals(1, count(drops, Kind.ON_UPLOAD), drops.toString());
             assertEquals(Kind.ON_UPLOAD, drops.get(drops.size() - 1).kind(), drops.toString());
             assertTrue(ferry.log().contains("Deleted /in/cut.bin"), ferry.log());
+
+            // last: the session dropped on every attempt; the quarantine deletes what the last one left
+            Path lost = TestFiles.random(tmp.resolve("src/lost.bin"), 4L * 1024 * 1024, 5);
+            twin.failUploads("lost.bin", 1024 * 1024, 3, true);
+            Files.copy(lost, outbox.resolve("lost.bin"));
+            await().atMost(DELIVERY).until(() -> Files.exists(outbox.resolve(".failed/lost.bin")));
+            List<StorageEvent> lostEvents = twin.eventsFor("in/lost.bin");
+            System.out.printf("TRANSFER FAMILY (twin, S3): a session dropped on every attempt: partial objects %d,"
+                    + " deleted %d (the last by the quarantine), left under the final name %d%n",
+                    count(lostEvents, Kind.ON_PARTIAL_UPLOAD), count(lostEvents, Kind.OBJECT_DELETED),
+                    Files.exists(tmp.resolve("bucket/in/lost.bin")) ? 1 : 0);
+            assertFalse(Files.exists(tmp.resolve("bucket/in/lost.bin")), "left under the final name: " + lostEvents);
+            assertEquals(3, count(lostEvents, Kind.ON_PARTIAL_UPLOAD), lostEvents.toString());
+            assertEquals(3, count(lostEvents, Kind.OBJECT_DELETED), lostEvents.toString());
         }
     }
 
