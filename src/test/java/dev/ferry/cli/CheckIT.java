@@ -8,6 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.ferry.demo.EmbeddedFtpsServer;
+import dev.ferry.demo.EmbeddedFtpsServer.Storage;
 import dev.ferry.demo.TestCertificates;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
@@ -15,6 +17,7 @@ import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.FerryProcess.Finished;
 import dev.ferry.testing.RealFtpServer;
 import dev.ferry.testing.RealFtpServer.Kind;
+import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -250,6 +253,27 @@ class CheckIT {
 
         assertEquals(Command.USAGE_ERROR, check.exit(), check.toString());
         assertTrue(check.output().contains("unknown target 'elsewhere'; configured targets: site"), check.toString());
+    }
+
+    @Test
+    void onS3TheProbeIsAnEmptyFileSentDirectlySoNoWorkflowStarts() throws Exception {
+        try (EmbeddedFtpsServer twin = TestServers.embedded(tmp.resolve("bucket")).transferFamily(Storage.S3)
+                .start()) {
+            config.target("site", twin.port(), TestServers.USER, TestServers.PASSWORD)
+                    .property("ferry.targets.site.storage", "s3").route("upload", outbox, "site", "/in");
+            Finished check = FerryProcess.run(config, "check", "site");
+
+            assertEquals(Command.OK, check.exit(), check.toString());
+            assertTrue(check.output().contains("SIZE 0 bytes as sent (ferry.targets.site.storage=s3: an empty file,"
+                    + " which starts no managed workflow)"), check.toString());
+            assertTrue(check.output().contains("ferry.targets.site.upload-mode=direct"), check.toString());
+            // two STORs of the empty probe, no rename (no copy of an object), cleaned up: no workflow, nothing left
+            assertEquals(List.of(), twin.onUploads(), twin.storageEvents().toString());
+            assertFalse(twin.commandsSeen().contains("RNTO"), twin.commandLog().toString());
+            try (Stream<Path> left = Files.list(tmp.resolve("bucket/in"))) {
+                assertEquals(List.of(), left.toList());
+            }
+        }
     }
 
     @Test
