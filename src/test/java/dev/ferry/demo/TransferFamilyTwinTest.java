@@ -257,6 +257,43 @@ class TransferFamilyTwinTest {
         assertEquals(List.of(Kind.ON_UPLOAD), kinds(server.storageEvents()));
     }
 
+    @Test
+    void enabledResumptionAcceptsDataConnectionsThatResumeAndThoseThatDoNot() throws Exception {
+        server = twin(Storage.S3).resumption(Resumption.ENABLED).start();
+        FTPSClient stock = TestTargets.readyToTransfer(stockClient(), server.port(), TestServers.USER,
+                TestServers.PASSWORD);
+        try (InputStream in = new java.io.ByteArrayInputStream("stock\n".getBytes())) {
+            assertTrue(stock.storeFile("stock.csv", in), stock.getReplyString());
+        } finally {
+            stock.disconnect();
+        }
+        try (FtpsClient client = client("TLSv1.2");
+                InputStream in = new java.io.ByteArrayInputStream("ferry\n".getBytes())) {
+            assertTrue(client.storeFile("ferry.csv", in), client.getReplyString());
+            assertTrue(client.lastTransfer().sessionResumed());
+        }
+        assertEquals("stock\n", Files.readString(root().resolve("stock.csv")));
+        assertEquals("ferry\n", Files.readString(root().resolve("ferry.csv")));
+        assertEquals(1, server.sessions().notResumed());
+        assertEquals(1, server.sessions().resumed());
+    }
+
+    @Test
+    void aSilentSessionIsClosedAfterTheIdleTimeout() throws Exception {
+        server = twin(Storage.S3).idleTimeout(Duration.ofSeconds(2)).start();
+        try (FtpsClient client = client("TLSv1.2")) {
+            assertTrue(client.isConnected());
+            // Transfer Family closes a session idle for 1,800 s; here 2 s: a NOOP after that finds it gone
+            await().atMost(WAIT).pollDelay(Duration.ofMillis(2500)).until(() -> {
+                try {
+                    return !org.apache.commons.net.ftp.FTPReply.isPositiveCompletion(client.sendCommand("NOOP", null));
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+        }
+    }
+
     private EmbeddedFtpsServer.Builder twin(Storage storage) throws IOException {
         return TestServers.embedded(root()).transferFamily(storage);
     }
