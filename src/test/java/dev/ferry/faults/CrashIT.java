@@ -68,16 +68,7 @@ class CrashIT {
                     .property("ferry.targets.vsftpd.max-connections", String.valueOf(CONNECTIONS))
                     .route("upload", outbox, "vsftpd", remoteDir, "stableFor", "100ms");
             Path archive = TestFiles.today(outbox.resolve(".archive"));
-            for (int kill = 0; kill < KILLS; kill++) {
-                FerryProcess ferry = FerryProcess.start(config);
-                // kill while uploads are under way: from the first upload on, however long this machine takes to start
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                        .until(() -> ferry.log().contains("Uploaded ") || regularFiles(outbox).isEmpty());
-                // then at a random moment into them: a time is the point here, there is no event to wait for
-                Thread.sleep(random.nextInt(1_500));
-                ferry.kill();
-                ferry.close();
-            }
+            killDuringUploads(config, outbox, KILLS, random);
             int deliveredWhileKilling = FILES - regularFiles(outbox).size();
             assertTrue(deliveredWhileKilling > 0, "nothing was delivered between the kills: the kills hit no upload");
             try (FerryProcess ferry = FerryProcess.start(config)) {
@@ -159,14 +150,7 @@ class CrashIT {
                     .property("ferry.targets.transfer.max-connections", String.valueOf(CONNECTIONS))
                     .route("upload", outbox, "transfer", "/in", "stableFor", "100ms");
             Path archive = TestFiles.today(outbox.resolve(".archive"));
-            for (int kill = 0; kill < kills; kill++) {
-                FerryProcess ferry = FerryProcess.start(config);
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                        .until(() -> ferry.log().contains("Uploaded ") || regularFiles(outbox).isEmpty());
-                Thread.sleep(random.nextInt(1_500));
-                ferry.kill();
-                ferry.close();
-            }
+            killDuringUploads(config, outbox, kills, random);
             int deliveredWhileKilling = files - regularFiles(outbox).size();
             long partialObjects = twin.onPartialUploads().size();
             // an upload cut without TLS's close_notify may read as a clean end to the server: a short object, and
@@ -215,6 +199,21 @@ class CrashIT {
             assertEquals(files, uploads.size(), "files with an OnUpload");
             assertEquals(0, otherNames, "names on the server that are no file's");
             assertEquals(0, copies, "objects copied (renamed) on S3");
+        }
+    }
+
+    /** Starts Ferry and kills it with SIGKILL {@code kills} times, each at a random moment once uploads run. */
+    private static void killDuringUploads(FerryConfigDir config, Path outbox, int kills, Random random)
+            throws Exception {
+        for (int kill = 0; kill < kills; kill++) {
+            FerryProcess ferry = FerryProcess.start(config);
+            // kill while uploads are under way: from the first upload on, however long this machine takes to start
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> ferry.log().contains("Uploaded ") || regularFiles(outbox).isEmpty());
+            // then at a random moment into them: a time is the point here, there is no event to wait for
+            Thread.sleep(random.nextInt(1_500));
+            ferry.kill();
+            ferry.close();
         }
     }
 
