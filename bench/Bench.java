@@ -153,10 +153,14 @@ public class Bench {
             }
         }
 
-        /** One row of small files: files/s. */
+        /**
+         * One row of small files: files/s, and a row of CPU per file (user + system time of the whole process: Ferry's
+         * from {@code /proc/<pid>/stat} across the run, each peer's from its shell's {@code times}), with Ferry in both
+         * upload modes.
+         */
         void compareSmall(String row, Path files, Server server, int connections, boolean countCommands)
                 throws Exception {
-            compare(row, files, server, connections, countCommands, count(files));
+            compare(row, files, server, connections, countCommands, count(files), true);
         }
 
         void s2() throws Exception {
@@ -164,34 +168,57 @@ public class Bench {
             Path big = dir.resolve("one.bin");
             randomFile(big, s2Bytes, 2);
             old(big);
-            compare("S2 one file of " + human(s2Bytes) + " (MB/s)", dir, servers.direct, 1, false, s2Bytes / 1e6);
+            compare("S2 one file of " + human(s2Bytes) + " (MB/s)", dir, servers.direct, 1, false, s2Bytes / 1e6,
+                    false);
         }
 
         /**
          * Each tool sends the same files {@code runs} times, the tools taking turns; the median of {@code work} per
          * second. Ferry runs as a service does: started once, warmed up with one unmeasured pass, then handed the
-         * files of each run in an idle outbox; the peers start afresh for each run, as they are used.
+         * files of each run in an idle outbox; the peers start afresh for each run, as they are used. With
+         * {@code small}, Ferry also runs in direct upload mode (what {@code storage=s3} sets) and the CPU per file of
+         * every tool is recorded.
          */
-        void compare(String row, Path files, Server server, int connections, boolean countCommands, double work)
-                throws Exception {
+        void compare(String row, Path files, Server server, int connections, boolean countCommands, double work,
+                boolean small) throws Exception {
             int count = count(files);
             Map<String, List<Double>> rates = new LinkedHashMap<>();
+            Map<String, List<Double>> cpu = new LinkedHashMap<>();
             Map<String, String> commands = new LinkedHashMap<>();
-            Ferry ferry = Ferry.start(server, "r-ferry", connections, null, false);
+            Map<Tool, Ferry> ferries = new LinkedHashMap<>();
             try {
-                ferry.deliver(files, count);
-                clear(ferry.remote);
+                ferries.put(Tool.FERRY, Ferry.start(server, "r-ferry", connections, null, false, "temp-rename"));
+                if (small) {
+                    ferries.put(Tool.FERRY_DIRECT, Ferry.start(server, "r-ferry_direct", connections, null, false,
+                            "direct"));
+                }
+                for (Ferry ferry : ferries.values()) {
+                    // warm-up: a service runs warm
+                    // a few thousand files on loopback (through the slow proxy one pass: minutes otherwise)
+                    for (int pass = 0; pass < (small && !quick && server == servers.direct ? 3 : 1); pass++) {
+                        ferry.deliver(files, count);
+                        clear(ferry.remote);
+                    }
+                }
                 for (int run = 0; run < runs; run++) {
                     for (Tool tool : Tool.values()) {
-                        String dir = tool == Tool.FERRY ? "r-ferry" : "r-" + tool.name().toLowerCase(Locale.ROOT);
+                        Ferry ferry = ferries.get(tool);
+                        if (tool.isFerry() && ferry == null) {
+                            continue;
+                        }
+                        String dir = "r-" + tool.name().toLowerCase(Locale.ROOT);
                         long logBefore = server.protocolLogSize();
                         rates.computeIfAbsent(tool.label(), k -> new ArrayList<>());
+                        cpu.computeIfAbsent(tool.label(), k -> new ArrayList<>());
                         try {
-                            double seconds = tool == Tool.FERRY
+                            double cpuBefore = ferry == null ? 0 : ferry.cpuSeconds();
+                            double seconds = ferry != null
                                     ? ferry.deliver(files, count)
                                     : tool.sendAll(server, files, dir, connections);
+                            double cpuSeconds = ferry == null ? Tool.lastCpuSeconds : ferry.cpuSeconds() - cpuBefore;
                             tool.verify(files, HOME.resolve(dir), row);
                             rates.get(tool.label()).add(work / seconds);
+                            cpu.get(tool.label()).add(cpuSeconds * 1000 / count);
                         } catch (ToolFailed e) {
                             notes.add(tool.label() + " in " + row + ", run " + (run + 1) + ": " + e.getMessage());
                         }
@@ -203,10 +230,15 @@ public class Bench {
                     }
                 }
             } finally {
-                ferry.stop();
-                deleteTree(HOME.resolve("r-ferry"));
+                for (Ferry ferry : ferries.values()) {
+                    ferry.stop();
+                    deleteTree(ferry.remote);
+                }
             }
             record(row, rates, "%.0f");
+            if (small) {
+                record("CPU per file, ms (user + sys): " + row.replace(" (files/s)", ""), cpu, "%.2f");
+            }
             if (!commands.isEmpty()) {
                 table.computeIfAbsent("commands per file (S1, 1 connection, login included but Ferry's)",
                         k -> new LinkedHashMap<>()).putAll(commands);
@@ -337,7 +369,7 @@ public class Bench {
     }
 
     enum Tool {
-        FERRY("Ferry"), LFTP("lftp"), RCLONE("rclone"), CURL("curl");
+        FERRY("Ferry"), FERRY_DIRECT("Ferry direct"), LFTP("lftp"), RCLONE("rclone"), CURL("curl");
 
         final String label;
 
@@ -349,12 +381,19 @@ public class Bench {
             return label;
         }
 
+        boolean isFerry() {
+            return this == FERRY || this == FERRY_DIRECT;
+        }
+
+        /** The CPU seconds (user + system) of the last peer run, its child processes included. */
+        static double lastCpuSeconds;
+
         /** A peer that leaves the server without the right bytes failed this run; Ferry doing so ends the bench. */
         void verify(Path source, Path remote, String row) throws Exception {
             try {
                 Bench.verify(source, remote, label + " " + row);
             } catch (IllegalStateException e) {
-                if (this == FERRY) {
+                if (isFerry()) {
                     throw e;
                 }
                 List<String> lines = lastLog == null ? List.of() : Files.readAllLines(lastLog);
@@ -368,7 +407,7 @@ public class Bench {
         /** Sends every file of {@code files} into {@code remoteDir} (relative to the login directory); seconds. */
         double sendAll(Server server, Path files, String remoteDir, int connections) throws Exception {
             return switch (this) {
-                case FERRY -> throw new IllegalArgumentException("Ferry runs as a service: Ferry.deliver");
+                case FERRY, FERRY_DIRECT -> throw new IllegalArgumentException("Ferry runs as a service: Ferry.deliver");
                 case LFTP -> timed(List.of("lftp", "-c", "set ftp:ssl-force true; set ftp:ssl-protect-data true; "
                         + "set ssl:ca-file " + work.resolve("certs/ca.pem") + "; set net:max-retries 1; "
                         + "set cmd:fail-exit true; open -u " + USER + "," + PASSWORD + " -p " + server.port + " "
@@ -397,6 +436,16 @@ public class Bench {
             };
         }
 
+        /** "0m1.234s 0m0.567s" (user, system), as {@code times} prints a line: the sum in seconds. */
+        static double childrenCpu(String line) {
+            Matcher m = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s").matcher(line.trim());
+            if (!m.matches()) {
+                return Double.NaN;
+            }
+            return Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
+                    + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
+        }
+
         static String obscuredPassword;
 
         static synchronized String obscured() throws Exception {
@@ -412,7 +461,11 @@ public class Bench {
             Path log = Files.createTempFile(work, "tool", ".log");
             lastLog = log;
             long start = System.nanoTime();
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            // the shell's times builtin prints its children's user and system time last: the tool's CPU
+            List<String> measured = new ArrayList<>(List.of("bash", "-c", "\"$@\"; status=$?; times; exit $status",
+                    "bash"));
+            measured.addAll(command);
+            ProcessBuilder builder = new ProcessBuilder(measured).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             // rclone's FTP backend ignores --ca-cert; Go reads the trusted CAs from SSL_CERT_FILE
             builder.environment().put("SSL_CERT_FILE", work.resolve("certs/ca.pem").toString());
@@ -422,6 +475,8 @@ public class Bench {
                 throw new ToolFailed("did not finish in 30 minutes");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            List<String> output = Files.readAllLines(log);
+            lastCpuSeconds = output.isEmpty() ? Double.NaN : childrenCpu(output.get(output.size() - 1));
             if (process.exitValue() != 0) {
                 List<String> lines = Files.readAllLines(log);
                 throw new ToolFailed("exit " + process.exitValue() + ": "
@@ -447,6 +502,11 @@ public class Bench {
 
         static Ferry start(Server server, String remoteDir, int connections, String heap, boolean pollTimes)
                 throws Exception {
+            return start(server, remoteDir, connections, heap, pollTimes, "temp-rename");
+        }
+
+        static Ferry start(Server server, String remoteDir, int connections, String heap, boolean pollTimes,
+                String uploadMode) throws Exception {
             Path cfg = Files.createTempDirectory(work, "ferry-cfg");
             Path outbox = Files.createDirectories(cfg.resolve("outbox"));
             Files.createDirectories(cfg.resolve("routes"));
@@ -458,6 +518,7 @@ public class Bench {
                     + "ferry.targets.bench.password-file=" + cfg.resolve("secret") + "\n"
                     + "ferry.targets.bench.trust-store=" + work.resolve("certs/ca.pem") + "\n"
                     + "ferry.targets.bench.max-connections=" + connections + "\n"
+                    + "ferry.targets.bench.upload-mode=" + uploadMode + "\n"
                     + "quarkus.http.port=0\n"
                     + (pollTimes
                             ? "quarkus.log.category.\"org.apache.camel.component.file.GenericFileConsumer\".level=DEBUG\n"
@@ -547,6 +608,24 @@ public class Bench {
                 }
                 Thread.sleep(20);
             }
+        }
+
+        /** CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat. */
+        double cpuSeconds() throws Exception {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            // the fields after the command name, which is in parentheses and may hold spaces
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // utime and stime: fields 14 and 15 of the line, 12 and 13 after the name and state
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) ticksPerSecond();
+        }
+
+        private static long ticks;
+
+        static synchronized long ticksPerSecond() throws Exception {
+            if (ticks == 0) {
+                ticks = Long.parseLong(firstLine("getconf", "CLK_TCK").trim());
+            }
+            return ticks;
         }
 
         long peakRssKiB() throws IOException {
@@ -951,15 +1030,22 @@ public class Bench {
             medians.put(entry.getKey(), median);
             cells.put(entry.getKey(), String.format(Locale.ROOT, format, median));
         }
-        Double ferry = medians.get("Ferry");
-        if (ferry != null) {
-            List<String> ratios = new ArrayList<>();
+        List<String> ratios = new ArrayList<>();
+        for (String ferry : List.of("Ferry", "Ferry direct")) {
+            Double mine = medians.get(ferry);
+            if (mine == null) {
+                continue;
+            }
+            List<String> each = new ArrayList<>();
             for (Map.Entry<String, Double> peer : medians.entrySet()) {
-                if (!peer.getKey().equals("Ferry")) {
-                    ratios.add(String.format(Locale.ROOT, "%.2fx %s", ferry / peer.getValue(), peer.getKey()));
+                if (!peer.getKey().startsWith("Ferry")) {
+                    each.add(String.format(Locale.ROOT, "%.2fx %s", mine / peer.getValue(), peer.getKey()));
                 }
             }
-            cells.put("ratio", String.join(", ", ratios));
+            ratios.add((ferry.equals("Ferry") ? "" : "direct: ") + String.join(", ", each));
+        }
+        if (!ratios.isEmpty()) {
+            cells.put("ratio", String.join("; ", ratios));
         }
     }
 
@@ -967,11 +1053,12 @@ public class Bench {
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(machine()).append("\n");
         out.append("Medians of ").append(runs).append(" run(s); every run's bytes checked on the server (SHA-256).\n\n");
-        out.append("| scenario | Ferry | lftp | rclone | curl | Ferry's ratio |\n|---|---|---|---|---|---|\n");
+        out.append("| scenario | Ferry | Ferry direct | lftp | rclone | curl | Ferry's ratio |\n"
+                + "|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, String>> row : table.entrySet()) {
             Map<String, String> c = row.getValue();
             out.append("| ").append(row.getKey());
-            for (String column : List.of("Ferry", "lftp", "rclone", "curl", "ratio")) {
+            for (String column : List.of("Ferry", "Ferry direct", "lftp", "rclone", "curl", "ratio")) {
                 out.append(" | ").append(c.getOrDefault(column, "-"));
             }
             out.append(" |\n");

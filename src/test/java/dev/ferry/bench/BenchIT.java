@@ -30,9 +30,15 @@ class BenchIT {
         System.out.println(output);
         assertEquals(0, bench.exitValue(), output);
         for (String row : List.of("| S1 ", "| S1-slow ", "| S2 ", "| S3 ", "| S4 ", "| S5 ",
-                "| commands per file")) {
+                "| commands per file", "| CPU per file, ms (user + sys): S1 60 x 4 KiB, 1 connection ",
+                "| CPU per file, ms (user + sys): S1-slow ")) {
             assertTrue(output.contains(row), "no row " + row + " in\n" + output);
         }
+        // every tool's CPU per file measured: Ferry in both upload modes, lftp, rclone (curl: a number too)
+        String cpu = output.lines().filter(l -> l.startsWith("| CPU per file, ms (user + sys): S1 60 x 4 KiB, 1 "))
+                .findFirst().orElseThrow(() -> new AssertionError(output));
+        assertTrue(cpu.matches("\\| [^|]+\\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\|.*"),
+                cpu);
         String s1 = output.lines().filter(l -> l.startsWith("| S1 60 x 4 KiB, 1 connection")).findFirst()
                 .orElseThrow(() -> new AssertionError(output));
         // Ferry, lftp and rclone each delivered every file byte for byte (a failed check ends the run non-zero)
