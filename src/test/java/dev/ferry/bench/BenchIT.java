@@ -37,7 +37,8 @@ class BenchIT {
         // every tool's CPU per file measured: Ferry in both upload modes, lftp, rclone (curl: a number too)
         String cpu = output.lines().filter(l -> l.startsWith("| CPU per file, ms (user + sys): S1 60 x 4 KiB, 1 "))
                 .findFirst().orElseThrow(() -> new AssertionError(output));
-        assertTrue(cpu.matches("\\| [^|]+\\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\|.*"),
+        assertTrue(
+                cpu.matches("\\| [^|]+\\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\|.*"),
                 cpu);
         String s1 = output.lines().filter(l -> l.startsWith("| S1 60 x 4 KiB, 1 connection")).findFirst()
                 .orElseThrow(() -> new AssertionError(output));
