@@ -269,8 +269,8 @@ public class Delivery {
     /**
      * Direct upload mode: what the file's failed attempts left under its final name (a partial object, a file of the
      * wrong size) and could not be deleted then is deleted now, on one of the route's connections, so nothing is
-     * left under the name of a file Ferry gives up on. A target that cannot be reached keeps the name to delete for
-     * its next upload.
+     * left under the name of a file Ferry gives up on. Should the target not be reachable, the name stays until the
+     * file is sent again.
      */
     private void deletePartialUploads(Exchange exchange) {
         PartialUploads partials = target.partialUploads();
