@@ -514,7 +514,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         Socket data = dataPlain;
         if (data != null) {
             // an upload cut short by the stop: the server must not take it for a whole file
-            abort(data);
+            UploadWatch.reset(data);
         }
         for (Socket socket : new Socket[]{controlPlain, _socket_}) {
             if (socket != null) {
@@ -678,7 +678,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             try {
                 progress.copy(local, data.getOutputStream(), buffer);
             } catch (IOException e) {
-                abort(plain);
+                UploadWatch.reset(plain);
                 throw e;
             }
             progress.close();
@@ -721,20 +721,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         lastTransfer = new TransferReport(remote, bytes, (System.nanoTime() - start) / 1_000_000, resumed,
                 session.getProtocol());
         return true;
-    }
-
-    /**
-     * Ends a data connection whose upload failed with a TCP reset, never TLS's {@code close_notify}: a server reads a
-     * clean close as the end of the file, and S3-backed servers then keep the bytes so far as a whole object (and start
-     * its {@code OnUpload} workflow). A reset makes the upload fail there too ({@code OnPartialUpload}).
-     */
-    private static void abort(Socket plain) {
-        try {
-            plain.setSoLinger(true, 0);
-            plain.close();
-        } catch (IOException e) {
-            LOG.debug("Closing a failed data connection: {}", e.toString());
-        }
     }
 
     /**

@@ -26,19 +26,28 @@ final class UploadWatch implements AutoCloseable {
     private volatile boolean stalled;
     private volatile boolean localFailed;
 
+    /**
+     * Ends a data connection whose upload failed (a stall, a local failure, a stop) with a TCP reset, never TLS's
+     * {@code close_notify}: a server reads a clean close as the end of the file, and S3-backed servers then keep the
+     * bytes so far as a whole object (and start its {@code OnUpload} workflow). A reset makes the upload fail there too
+     * ({@code OnPartialUpload}). A socket already closed is left as it is.
+     */
+    static void reset(Socket plain) {
+        try {
+            plain.setSoLinger(true, 0);
+            plain.close();
+        } catch (IOException ignored) {
+            // already closed, or closing anyway: the point is that it is closed
+        }
+    }
+
     private UploadWatch(NetworkTimer timer, String remote, Duration limit, Socket plain) {
         this.remote = remote;
         this.limit = limit;
         this.check = timer.everySecond(() -> {
             if (idleMillis() > limit.toMillis()) {
                 stalled = true;
-                try {
-                    // a reset, not a clean close: the server must not take the bytes so far for the whole file
-                    plain.setSoLinger(true, 0);
-                    plain.close();
-                } catch (IOException ignored) {
-                    // closing is the point
-                }
+                reset(plain);
             }
         });
     }

@@ -76,23 +76,10 @@ class CrashIT {
                         .until(() -> regularFiles(outbox).isEmpty());
             }
 
-            int lost = 0;
-            int corrupted = 0;
-            int archivedNotDelivered = 0;
-            for (Path original : files) {
-                Path remote = landed.resolve(original.getFileName());
-                Path archived = archive.resolve(original.getFileName());
-                boolean delivered = TestFiles.sameBytes(original, remote);
-                if (Files.exists(remote) && !delivered) {
-                    corrupted++;
-                }
-                if (Files.exists(archived) && !delivered) {
-                    archivedNotDelivered++;
-                }
-                if (!delivered && !TestFiles.sameBytes(original, outbox.resolve(original.getFileName()))) {
-                    lost++;
-                }
-            }
+            Tally tally = Tally.of(files, landed, archive, outbox);
+            int lost = tally.lost();
+            int corrupted = tally.corrupted();
+            int archivedNotDelivered = tally.archivedNotDelivered();
             Map<String, Integer> uploads = completedUploads(vsftpd.tlsLog());
             int duplicates = uploads.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
             long temporaryLeft;
@@ -162,16 +149,10 @@ class CrashIT {
                 await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                         .until(() -> regularFiles(outbox).isEmpty());
             }
-            int lost = 0;
-            int corrupted = 0;
-            int archivedNotDelivered = 0;
-            for (Path original : sent) {
-                Path remote = root.resolve("in").resolve(original.getFileName());
-                boolean delivered = TestFiles.sameBytes(original, remote);
-                corrupted += Files.exists(remote) && !delivered ? 1 : 0;
-                archivedNotDelivered += Files.exists(archive.resolve(original.getFileName())) && !delivered ? 1 : 0;
-                lost += !delivered && !TestFiles.sameBytes(original, outbox.resolve(original.getFileName())) ? 1 : 0;
-            }
+            Tally tally = Tally.of(sent, root.resolve("in"), archive, outbox);
+            int lost = tally.lost();
+            int corrupted = tally.corrupted();
+            int archivedNotDelivered = tally.archivedNotDelivered();
             Map<String, Integer> uploads = new HashMap<>();
             twin.onUploads().forEach(key -> uploads.merge(key, 1, Integer::sum));
             int duplicates = uploads.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
@@ -199,6 +180,27 @@ class CrashIT {
             assertEquals(files, uploads.size(), "files with an OnUpload");
             assertEquals(0, otherNames, "names on the server that are no file's");
             assertEquals(0, copies, "objects copied (renamed) on S3");
+        }
+    }
+
+    /**
+     * The files neither on the server nor in the outbox (lost), under their final name with other bytes (corrupted),
+     * archived without being on the server.
+     */
+    private record Tally(int lost, int corrupted, int archivedNotDelivered) {
+
+        static Tally of(List<Path> originals, Path remoteDir, Path archive, Path outbox) {
+            int lost = 0;
+            int corrupted = 0;
+            int archivedNotDelivered = 0;
+            for (Path original : originals) {
+                Path remote = remoteDir.resolve(original.getFileName());
+                boolean delivered = TestFiles.sameBytes(original, remote);
+                corrupted += Files.exists(remote) && !delivered ? 1 : 0;
+                archivedNotDelivered += Files.exists(archive.resolve(original.getFileName())) && !delivered ? 1 : 0;
+                lost += !delivered && !TestFiles.sameBytes(original, outbox.resolve(original.getFileName())) ? 1 : 0;
+            }
+            return new Tally(lost, corrupted, archivedNotDelivered);
         }
     }
 
