@@ -118,6 +118,18 @@ public interface TargetConfig {
      */
     Optional<UploadMode> uploadMode();
 
+    /**
+     * Whether commands that do not depend on each other's replies are sent together, saving round trips on a server
+     * that answers slowly (one that writes to S3 before it answers): the passive request ({@code EPSV}) for the next
+     * upload goes with a file's last command ({@code SIZE} in direct mode, the rename otherwise), and {@code RNTO}
+     * goes with {@code RNFR}. Nothing is sent ahead whose meaning depends on a reply not yet read: the rename is sent
+     * only after {@code SIZE} confirmed the upload, an {@code RNTO} after a refused {@code RNFR} is refused by the
+     * server as out of sequence, and a passive port that is gone by the next upload is asked for again. Turn it off
+     * for a server that misreads commands sent together.
+     */
+    @WithDefault("true")
+    boolean pipelining();
+
     /** Size of the buffer each upload streams through. */
     @WithDefault("256K")
     MemorySize bufferSize();

@@ -12,6 +12,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -89,6 +91,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private ConnectGuard connectGuard = () -> {
     };
     private final RemoteFiles remoteFiles;
+    private final Pipeline pipeline;
     /** The upload buffer ({@code buffer-size}), made once: one upload at a time runs on a client. */
     private byte[] buffer;
     /** The TCP socket under the control connection's TLS, once negotiated: what a deadline closes. */
@@ -123,6 +126,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         this.fromRoot = fromRoot;
         this.timer = timer;
         this.remoteFiles = new RemoteFiles(this, target);
+        this.pipeline = new Pipeline(this, target);
         this.sslContext = context;
         this.protocols = target.tlsVersions().toArray(String[]::new);
         setEnabledProtocols(protocols);
@@ -202,6 +206,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         replyTimedOut = null;
         renewal.connected();
         workingDirectory.forget();
+        pipeline.forget();
         ready = false;
         try {
             super.connect(hostname, port);
@@ -337,19 +342,70 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                 // camel-ftp's check before each file: a connection that answered just now is alive
                 return FTPReply.COMMAND_OK;
             }
-            String directory = workingDirectory.neededBefore(command);
-            if (directory != null) {
-                if (!FTPReply.isPositiveCompletion(super.sendCommand("CWD", directory))) {
-                    workingDirectory.refused();
-                    throw new IOException("Cannot change to " + directory + " on " + target.address() + ": "
-                            + getReplyString().trim());
-                }
-                workingDirectory.serverIsIn(directory);
-            }
+            changeDirectoryBefore(command);
             return super.sendCommand(command, args);
         } finally {
             exchange.unlock();
         }
+    }
+
+    /** The {@code CWD} that {@link WorkingDirectory} still owes the server before {@code command}, if any. */
+    void changeDirectoryBefore(String command) throws IOException {
+        String directory = workingDirectory.neededBefore(command);
+        if (directory != null) {
+            if (!FTPReply.isPositiveCompletion(super.sendCommand("CWD", directory))) {
+                workingDirectory.refused();
+                throw new IOException("Cannot change to " + directory + " on " + target.address() + ": "
+                        + getReplyString().trim());
+            }
+            workingDirectory.serverIsIn(directory);
+        }
+    }
+
+    /**
+     * Sends commands together, reading their replies in order ({@link Pipeline}); with {@code passiveAhead} an
+     * {@code EPSV} for the next upload follows them when the target pipelines.
+     */
+    List<Pipeline.Reply> sendTogether(boolean passiveAhead, String... commandsAndArguments) throws IOException {
+        for (int i = 0; i < commandsAndArguments.length; i += 2) {
+            Commands.check(commandsAndArguments[i], commandsAndArguments[i + 1], target);
+        }
+        exchange.lock();
+        try {
+            return pipeline.send(passiveAhead, commandsAndArguments);
+        } finally {
+            exchange.unlock();
+        }
+    }
+
+    /** Whether commands go together on this target. */
+    boolean pipelines() {
+        return pipeline.enabled();
+    }
+
+    /** How many data connections used a passive port asked for ahead ({@link Pipeline}). */
+    public int passivesUsedAhead() {
+        return pipeline.usedAhead();
+    }
+
+    /** Writes one command without reading its reply: for {@link Pipeline} only, which reads them all. */
+    void write(String command, String args) throws IOException {
+        Commands.check(command, args, target);
+        String message = args == null ? command + "\r\n" : command + " " + args + "\r\n";
+        _controlOutput_.write(message);
+        fireCommandSent(command, message);
+    }
+
+    void flushCommands() throws IOException {
+        _controlOutput_.flush();
+    }
+
+    /** Makes {@code code} and {@code lines} the client's last reply again, after {@link Pipeline} read a later one. */
+    void replyIs(int code, String[] lines) {
+        _replyCode = code;
+        _replyLines.clear();
+        _replyLines.addAll(Arrays.asList(lines));
+        _newReplyString = true;
     }
 
     /** See {@link WorkingDirectory}: a directory the server accepted before costs no round trip. */
@@ -506,6 +562,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             abortFromOtherThread();
             return;
         }
+        pipeline.forget();
         super.disconnect();
     }
 
@@ -540,13 +597,39 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             throw new IOException("Not connected to " + target.address());
         }
         renewIfTicketsRanOut();
-        InetSocketAddress endpoint = passiveEndpoint();
-        String passiveReply = getReplyString().trim();
+        Pipeline.Passive ahead = pipeline.take();
+        InetSocketAddress endpoint;
+        String passiveReply;
+        Socket plain;
+        if (ahead != null) {
+            endpoint = ahead.endpoint();
+            passiveReply = ahead.reply();
+            plain = PassivePolicy.socket(getRemotePort(), target);
+            dataPlain = plain;
+            try {
+                PassivePolicy.connect(plain, endpoint, target);
+                if (FTPReply.isPositivePreliminary(sendCommand(command, arg))) {
+                    pipeline.used();
+                    return secure(plain, command, passiveReply, endpoint);
+                }
+                plain.close();
+                if (getReplyCode() != FTPReply.CANNOT_OPEN_DATA_CONNECTION) {
+                    lastPassiveReply = passiveReply;
+                    return null;
+                }
+            } catch (DataConnectionException e) {
+                // the port asked for ahead is gone: nothing was sent on it, so one is asked for now
+            }
+            LOG.debug("The passive port {} asked for ahead on {} did not work; asking for a new one", endpoint,
+                    target.address());
+        }
+        endpoint = passiveEndpoint();
+        passiveReply = getReplyString().trim();
         lastPassiveReply = passiveReply;
         if (endpoint == null) {
             return null;
         }
-        Socket plain = PassivePolicy.socket(getRemotePort(), target);
+        plain = PassivePolicy.socket(getRemotePort(), target);
         // published before it connects: a stop from another thread closes it even while it connects
         dataPlain = plain;
         PassivePolicy.connect(plain, endpoint, target);
@@ -554,6 +637,13 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
             plain.close();
             return null;
         }
+        return secure(plain, command, passiveReply, endpoint);
+    }
+
+    /** TLS on the connected data connection, resuming the control connection's session. */
+    private Socket secure(Socket plain, String command, String passiveReply, InetSocketAddress endpoint)
+            throws IOException {
+        lastPassiveReply = passiveReply;
         SSLSocket data = Tls.layer(sslContext, plain, _hostname_, getRemotePort(),
                 Resumption.dataProtocols(controlSession, protocols));
         try {
@@ -715,7 +805,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
                             + ReuseRefusal.explain(reply, session.getProtocol(), resumed));
         }
         confirming("the size of " + remote, bytes, () -> {
-            remoteFiles.verifySize(remote, bytes);
+            remoteFiles.verifySize(remote, bytes, target.uploadMode() == UploadMode.DIRECT);
             return null;
         });
         lastTransfer = new TransferReport(remote, bytes, (System.nanoTime() - start) / 1_000_000, resumed,
@@ -784,7 +874,7 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         }
     }
 
-    private void closeQuietly() {
+    void closeQuietly() {
         try {
             if (isConnected()) {
                 disconnect();

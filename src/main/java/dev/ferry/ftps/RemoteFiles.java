@@ -1,6 +1,7 @@
 package dev.ferry.ftps;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 
 import org.apache.commons.net.ftp.FTPReply;
@@ -30,17 +31,31 @@ final class RemoteFiles {
         this.target = target;
     }
 
-    /** Renames the uploaded temporary file into place. */
+    /**
+     * Renames the uploaded temporary file into place: {@code RNFR} and {@code RNTO} together when the target pipelines,
+     * with the next upload's {@code EPSV} ({@link Pipeline}).
+     */
     boolean rename(String from, String to) throws IOException {
-        if (!FTPReply.isPositiveIntermediate(client.rnfr(from))) {
-            throw new IOException(
-                    "Cannot rename " + from + " on " + target.address() + ": " + client.getReplyString().trim());
+        Pipeline.Reply renameFrom;
+        Pipeline.Reply renameTo;
+        if (client.pipelines()) {
+            List<Pipeline.Reply> replies = client.sendTogether(true, "RNFR", from, "RNTO", to);
+            renameFrom = replies.get(0);
+            renameTo = replies.get(1);
+        } else {
+            renameFrom = new Pipeline.Reply(client.rnfr(from), client.getReplyString().trim());
+            renameTo = FTPReply.isPositiveIntermediate(renameFrom.code())
+                    ? new Pipeline.Reply(client.rnto(to), client.getReplyString().trim())
+                    : null;
         }
-        if (FTPReply.isPositiveCompletion(client.rnto(to))) {
+        if (!FTPReply.isPositiveIntermediate(renameFrom.code())) {
+            throw new IOException("Cannot rename " + from + " on " + target.address() + ": " + renameFrom.text());
+        }
+        if (FTPReply.isPositiveCompletion(renameTo.code())) {
             return true;
         }
-        String refusal = client.getReplyString().trim();
-        if (refusesRenameOverExisting(client.getReplyCode(), refusal) && exists(to) && client.deleteFile(to)) {
+        String refusal = renameTo.text();
+        if (refusesRenameOverExisting(renameTo.code(), refusal) && exists(to) && client.deleteFile(to)) {
             if (FTPReply.isPositiveIntermediate(client.rnfr(from)) && FTPReply.isPositiveCompletion(client.rnto(to))) {
                 LOG.debug("{} refused to rename over {} ({}); replaced it by delete and rename", target.address(), to,
                         refusal);
@@ -81,9 +96,14 @@ final class RemoteFiles {
         return client.sendCommand("SIZE", path) == FTPReply.FILE_STATUS;
     }
 
-    /** The remote SIZE must equal the bytes sent; a mismatch fails the attempt. */
-    void verifySize(String remote, long sent) throws IOException {
-        int code = client.sendCommand("SIZE", remote);
+    /**
+     * The remote SIZE must equal the bytes sent; a mismatch fails the attempt. As the file's {@code lastCommand}
+     * (direct mode), the next upload's {@code EPSV} goes with it when the target pipelines ({@link Pipeline}).
+     */
+    void verifySize(String remote, long sent, boolean lastCommand) throws IOException {
+        int code = lastCommand && client.pipelines()
+                ? client.sendTogether(true, "SIZE", remote).get(0).code()
+                : client.sendCommand("SIZE", remote);
         if (code == FTPReply.FILE_STATUS) {
             String text = client.getReplyString().trim();
             long size;

@@ -199,6 +199,11 @@ public final class Target {
                 .orElse(config.storage() == TargetConfig.Storage.S3 ? UploadMode.DIRECT : UploadMode.TEMP_RENAME);
     }
 
+    /** Whether independent commands are sent together ({@code pipelining}). */
+    public boolean pipelining() {
+        return config.pipelining();
+    }
+
     /** How many connections the target's routes may hold at once ({@code max-connections}). */
     public int maxConnections() {
         return config.maxConnections();

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
 
+import dev.ferry.config.TargetConfig;
 import dev.ferry.demo.EmbeddedFtpsServer.Resumption;
 import dev.ferry.demo.EmbeddedFtpsServer.Storage;
 import dev.ferry.demo.StorageEvent.Kind;
@@ -69,6 +70,31 @@ class TransferFamilyTwinTest {
         assertEquals(100_000, server.eventsFor("a.csv").get(0).size());
         assertEquals(List.of("a.csv"), server.onUploads());
         assertTrue(server.onPartialUploads().isEmpty());
+    }
+
+    @Test
+    void directUploadsWithPipeliningCreateOneObjectAndStartOneWorkflowEach() throws Exception {
+        server = twin(Storage.S3).start();
+        List<String> names = List.of("p0.csv", "p1.csv", "p2.csv", "p3.csv", "p4.csv");
+        FtpsClient client = new FtpsClient(TestTargets.target(server.port(), TestServers.USER, TestServers.PASSWORD,
+                Certificates.localhost().caPem(), TargetConfig.Storage.S3, true, "TLSv1.2"), false);
+        try (client) {
+            TestTargets.readyToTransfer(client, server.port(), "ignored", "ignored");
+            for (int i = 0; i < names.size(); i++) {
+                Path local = TestFiles.random(tmp.resolve("local").resolve(names.get(i)), 10_000 + i, i);
+                try (InputStream in = Files.newInputStream(local)) {
+                    assertTrue(client.storeFile(names.get(i), in), client.getReplyString());
+                }
+                TestFiles.assertSameBytes(local, root().resolve(names.get(i)));
+            }
+            // each SIZE went with the next upload's EPSV (the twin's nine passive ports: one waits for the next)
+            assertEquals(names.size() - 1, client.passivesUsedAhead());
+        }
+        for (String name : names) {
+            assertEquals(List.of(Kind.OBJECT_CREATED, Kind.ON_UPLOAD), kinds(server.eventsFor(name)), name);
+        }
+        assertEquals(names, server.onUploads());
+        assertEquals(names.size(), server.sessions().resumed());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.ferry.ftps;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import dev.ferry.config.TargetConfig.Storage;
 import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
@@ -101,9 +104,65 @@ class InteroperabilityIT {
                 assertEquals(List.of(), audit.with("retried"), "an upload failed on the way");
             }
             assertEquals(FILES, listOverOneControlConnection(server, tls, remoteDir), "names listed");
-            assertResumedWhereLogged(server);
+            assertResumedWhereLogged(server, FILES + 1);
         } finally {
             TestFiles.deleteTree(landed.getParent());
+        }
+    }
+
+    static Stream<Arguments> pipelinedCells() {
+        return Arrays.stream(Kind.values())
+                .flatMap(kind -> Stream.of(Arguments.of(kind, Storage.FILE), Arguments.of(kind, Storage.S3)));
+    }
+
+    /**
+     * Commands sent together ({@link Pipeline}): each upload's last command goes with the next upload's EPSV, RNFR
+     * with RNTO; a rename of a missing file in between (RNFR refused, RNTO then out of sequence) renames nothing and
+     * leaves the client reading its own replies. storage=s3 uploads directly, file under a temporary name.
+     */
+    @ParameterizedTest(name = "{0} storage={1}")
+    @MethodSource("pipelinedCells")
+    void commandsSentTogetherAreAnsweredInOrder(Kind kind, Storage storage) throws Exception {
+        String remoteDir = "/pipe-" + UUID.randomUUID();
+        Path landed = RealFtpServer.HOME.resolve(remoteDir.substring(1));
+        List<Path> files = originals.subList(0, 10);
+        try (RealFtpServer server = RealFtpServer.start(kind, tmp.resolve("server"), "TLSv1.2")) {
+            FtpsClient client = TestTargets.readyToTransfer(
+                    new FtpsClient(TestTargets.target(server.port(), RealFtpServer.USER, RealFtpServer.PASSWORD,
+                            Certificates.localhost().caPem(), storage, true, "TLSv1.2"), true),
+                    server.port(), "ignored", "ignored");
+            try {
+                assertTrue(client.makeDirectory(remoteDir), client.getReplyString());
+                assertTrue(client.changeWorkingDirectory(remoteDir), client.getReplyString());
+                for (int i = 0; i < files.size(); i++) {
+                    String name = files.get(i).getFileName().toString();
+                    String sent = storage == Storage.S3 ? name : "." + name + ".part";
+                    try (InputStream in = Files.newInputStream(files.get(i))) {
+                        assertTrue(client.storeFile(sent, in), client.getReplyString());
+                    }
+                    if (storage == Storage.FILE) {
+                        assertTrue(client.rename(sent, name));
+                    }
+                    if (i == 4) {
+                        IOException e = assertThrows(IOException.class, () -> client.rename(".missing", "missing"));
+                        assertTrue(e.getMessage().startsWith("Cannot rename .missing"), e.getMessage());
+                    }
+                }
+                assertEquals(files.size() - 1, client.passivesUsedAhead(), "uploads on a port asked for ahead");
+                assertEquals(213, client.sendCommand("SIZE", files.get(9).getFileName().toString()));
+                assertEquals("213 " + Files.size(files.get(9)), client.getReplyString().trim());
+            } finally {
+                client.disconnect();
+            }
+            for (Path file : files) {
+                TestFiles.assertSameBytes(file, landed.resolve(file.getFileName()));
+            }
+            try (Stream<Path> left = Files.list(landed)) {
+                assertEquals(files.size(), left.count(), "files on the server besides the uploads");
+            }
+            assertResumedWhereLogged(server, files.size());
+        } finally {
+            TestFiles.deleteTree(landed);
         }
     }
 
@@ -173,19 +232,19 @@ class InteroperabilityIT {
         }
     }
 
-    private static void assertResumedWhereLogged(RealFtpServer server) throws Exception {
+    private static void assertResumedWhereLogged(RealFtpServer server, int connections) throws Exception {
         String log = server.tlsLog();
         switch (server.kind()) {
             case VSFTPD -> {
                 assertFalse(log.contains("session reuse required"), "vsftpd refused a data connection:\n" + log);
                 long resumed = log.lines().filter(l -> l.contains("SSL version") && l.contains(", reused,")).count();
-                assertTrue(resumed >= FILES + 1, "data connections vsftpd saw resumed: " + resumed);
+                assertTrue(resumed >= connections, "data connections vsftpd saw resumed: " + resumed);
             }
             case PROFTPD -> {
                 assertFalse(log.contains("did not reuse"), "ProFTPD refused a data connection:\n" + log);
                 long resumed = log.lines().filter(l -> l.contains("client reused TLS session for data connection"))
                         .count();
-                assertTrue(resumed >= FILES + 1, "data connections ProFTPD saw resumed: " + resumed + "\n" + log);
+                assertTrue(resumed >= connections, "data connections ProFTPD saw resumed: " + resumed + "\n" + log);
             }
             default -> {
                 // pure-ftpd logs no TLS detail; delivery and listing are what it is held to

@@ -10,6 +10,7 @@ import java.util.Optional;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.TargetConfig;
 import dev.ferry.config.TargetConfig.PassiveAddress;
+import dev.ferry.config.TargetConfig.Storage;
 import dev.ferry.ftps.Target;
 import io.quarkus.runtime.configuration.MemorySize;
 import org.apache.commons.net.ftp.FTP;
@@ -45,19 +46,28 @@ public final class TestTargets {
     public static Target target(int port, String username, String password, Path trustStore,
             TargetConfig.PassiveAddress passive, String... tlsVersions) {
         List<String> versions = tlsVersions.length == 0 ? List.of("TLSv1.2", "TLSv1.3") : List.of(tlsVersions);
-        return Target.of("test",
-                new Config(port, username, password, trustStore, versions, passive, Duration.ofSeconds(20)));
+        return Target.of("test", new Config(port, username, password, trustStore, versions, passive,
+                Duration.ofSeconds(20), Storage.FILE, true));
+    }
+
+    /** A target storing into {@code storage} (which sets the upload mode), with commands sent together or not. */
+    public static Target target(int port, String username, String password, Path trustStore, Storage storage,
+            boolean pipelining, String tlsVersion) {
+        return Target.of("test", new Config(port, username, password, trustStore, List.of(tlsVersion),
+                PassiveAddress.AUTO, Duration.ofSeconds(20), storage, pipelining));
     }
 
     /** A target whose every network wait (a reply, a handshake) is bounded by {@code dataTimeout}. */
     public static Target target(int port, Path trustStore, Duration dataTimeout) {
         return Target.of("test", new Config(port, "ferry", "secret", trustStore, List.of("TLSv1.2", "TLSv1.3"),
-                PassiveAddress.AUTO, dataTimeout));
+                PassiveAddress.AUTO, dataTimeout, Storage.FILE, true));
     }
 
     /** A target's configuration as a record: Quarkus refuses constraint annotations on anonymous classes. */
     private record Config(int port, String username, String secret, Path store, List<String> tlsVersions,
-            PassiveAddress passiveAddress, Duration timeout) implements TargetConfig {
+            PassiveAddress passiveAddress, Duration timeout, Storage storage, boolean pipelining)
+            implements
+                TargetConfig {
 
         @Override
         public String host() {
@@ -103,11 +113,6 @@ public final class TestTargets {
         public Duration idleCheck() {
             // unit tests drive the connections themselves
             return Duration.ZERO;
-        }
-
-        @Override
-        public Storage storage() {
-            return Storage.FILE;
         }
 
         @Override
