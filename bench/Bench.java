@@ -133,7 +133,8 @@ public class Bench {
             }
             if (wanted("S1-slow")) {
                 Path files = smallFiles("slow", slowFiles, 4096);
-                for (int connections : new int[]{1, 8}) {
+                // 4 is Ferry's default max-connections
+                for (int connections : quick ? new int[]{1, 8} : new int[]{1, 4, 8}) {
                     String row = "S1-slow " + slowFiles + " x 4 KiB, " + delayMs + " ms per reply, " + connections
                             + " connection" + (connections > 1 ? "s" : "") + " (files/s)";
                     compareSmall(row, files, servers.slow, connections, false);
@@ -185,6 +186,7 @@ public class Bench {
             Map<String, List<Double>> rates = new LinkedHashMap<>();
             Map<String, List<Double>> cpu = new LinkedHashMap<>();
             Map<String, String> commands = new LinkedHashMap<>();
+            Map<String, List<Double>> roundTrips = new LinkedHashMap<>();
             Map<Tool, Ferry> ferries = new LinkedHashMap<>();
             try {
                 ferries.put(Tool.FERRY, Ferry.start(server, "r-ferry", connections, null, false, "temp-rename"));
@@ -208,6 +210,7 @@ public class Bench {
                         }
                         String dir = "r-" + tool.name().toLowerCase(Locale.ROOT);
                         long logBefore = server.protocolLogSize();
+                        long tripsBefore = DelayProxy.ROUND_TRIPS.get();
                         rates.computeIfAbsent(tool.label(), k -> new ArrayList<>());
                         cpu.computeIfAbsent(tool.label(), k -> new ArrayList<>());
                         try {
@@ -218,6 +221,10 @@ public class Bench {
                             double cpuSeconds = ferry == null ? Tool.lastCpuSeconds : ferry.cpuSeconds() - cpuBefore;
                             tool.verify(files, HOME.resolve(dir), row);
                             rates.get(tool.label()).add(work / seconds);
+                            if (server == servers.slow) {
+                                roundTrips.computeIfAbsent(tool.label(), k -> new ArrayList<>())
+                                        .add((DelayProxy.ROUND_TRIPS.get() - tripsBefore) / (double) count);
+                            }
                             cpu.get(tool.label()).add(cpuSeconds * 1000 / count);
                         } catch (ToolFailed e) {
                             notes.add(tool.label() + " in " + row + ", run " + (run + 1) + ": " + e.getMessage());
@@ -238,6 +245,11 @@ public class Bench {
             record(row, rates, "%.0f");
             if (small) {
                 record("CPU per file, ms (user + sys): " + row.replace(" (files/s)", ""), cpu, "%.2f");
+            }
+            if (!roundTrips.isEmpty()) {
+                // the peers' include their login; Ferry's connections were opened during its warm-up
+                record("round trips per file (replies waited for): " + row.replace(" (files/s)", ""), roundTrips,
+                        "%.2f");
             }
             if (!commands.isEmpty()) {
                 table.computeIfAbsent("commands per file (S1, 1 connection, login included but Ferry's)",
@@ -518,7 +530,9 @@ public class Bench {
                     + "ferry.targets.bench.password-file=" + cfg.resolve("secret") + "\n"
                     + "ferry.targets.bench.trust-store=" + work.resolve("certs/ca.pem") + "\n"
                     + "ferry.targets.bench.max-connections=" + connections + "\n"
-                    + "ferry.targets.bench.upload-mode=" + uploadMode + "\n"
+                    // the direct column is Ferry as an operator of Transfer Family on S3 runs it: storage=s3
+                    + (uploadMode.equals("direct") ? "ferry.targets.bench.storage=s3\n"
+                            : "ferry.targets.bench.upload-mode=" + uploadMode + "\n")
                     + "quarkus.http.port=0\n"
                     + (pollTimes
                             ? "quarkus.log.category.\"org.apache.camel.component.file.GenericFileConsumer\".level=DEBUG\n"
@@ -866,6 +880,12 @@ public class Bench {
         record Chunk(byte[] bytes, long due) {
         }
 
+        /**
+         * Round trips the clients waited through, over all delayed connections: a reply that reaches the proxy while
+         * no earlier one is still held starts a wait of its own; replies sent together (pipelined) share one.
+         */
+        static final java.util.concurrent.atomic.AtomicLong ROUND_TRIPS = new java.util.concurrent.atomic.AtomicLong();
+
         /** Chunks leave in the order they came, each once its delay is over. */
         static void pump(Socket from, Socket to, int delayMs) {
             if (delayMs == 0) {
@@ -877,8 +897,14 @@ public class Bench {
             daemon(() -> {
                 try (InputStream in = from.getInputStream()) {
                     byte[] buffer = new byte[65536];
+                    long lastDue = 0;
                     for (int n; (n = in.read(buffer)) > 0;) {
-                        queue.add(new Chunk(Arrays.copyOf(buffer, n), System.nanoTime() + delayMs * 1_000_000L));
+                        long now = System.nanoTime();
+                        if (now - lastDue >= 0) {
+                            ROUND_TRIPS.incrementAndGet();
+                        }
+                        lastDue = now + delayMs * 1_000_000L;
+                        queue.add(new Chunk(Arrays.copyOf(buffer, n), lastDue));
                     }
                 } catch (IOException ignored) {
                     // closed
@@ -1052,7 +1078,9 @@ public class Bench {
     static void print() throws Exception {
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(machine()).append("\n");
-        out.append("Medians of ").append(runs).append(" run(s); every run's bytes checked on the server (SHA-256).\n\n");
+        out.append("Medians of ").append(runs).append(" run(s); every run's bytes checked on the server (SHA-256).\n");
+        out.append("Ferry: storage=file (upload under a temporary name, then rename); Ferry direct: storage=s3 (one STOR"
+                + " to the final name), as on Transfer Family; both as installed (pipelining on).\n\n");
         out.append("| scenario | Ferry | Ferry direct | lftp | rclone | curl | Ferry's ratio |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, String>> row : table.entrySet()) {
