@@ -140,6 +140,10 @@ class DeliveryTest {
                 .until(() -> PrometheusText.value(get("/q/metrics", 200), "ferry_files_delivered_total",
                         tags) >= delivered + 3);
         String after = get("/q/metrics", 200);
+        // Camel's own exchange counters by route (docs/operations.md), kept when its per-exchange notifier is off
+        assertTrue(PrometheusText.value(after, "camel_exchanges_succeeded_total",
+                "camelContext=\"ferry\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"upload-outbox\"") >= 3,
+                after);
         assertEquals(delivered + 3, PrometheusText.value(after, "ferry_files_delivered_total", tags), after);
         assertEquals(bytes + 304_096, PrometheusText.value(after, "ferry_delivered_bytes_total", tags), after);
         assertTrue(PrometheusText.value(after, "ferry_tls_data_connections_total",
