@@ -44,5 +44,16 @@ class BenchIT {
                 .orElseThrow(() -> new AssertionError(output));
         // Ferry, lftp and rclone each delivered every file byte for byte (a failed check ends the run non-zero)
         assertTrue(s1.matches("\\| [^|]+\\| \\d+ \\| \\d+ \\| \\d+ \\|.*"), s1);
+        // the delaying proxy counts the replies each tool waited for: with commands sent together a file costs Ferry
+        // 3 in direct mode (150, 226, SIZE with the next EPSV) and 4 with a rename, against 4 and 6 one by one
+        String trips = output.lines()
+                .filter(l -> l.startsWith("| round trips per file (replies waited for): S1-slow ")
+                        && l.contains(" 1 connection"))
+                .findFirst().orElseThrow(() -> new AssertionError(output));
+        String[] cells = trips.split("\\|");
+        double ferry = Double.parseDouble(cells[2].trim());
+        double direct = Double.parseDouble(cells[3].trim());
+        assertTrue(direct < 3.5 && ferry < 4.5, "replies waited for per file, temp-rename and direct: " + trips);
+        assertTrue(cells[4].trim().matches("\\d+\\.\\d\\d"), "lftp's round trips: " + trips);
     }
 }
