@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -20,7 +18,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
-import dev.ferry.config.TargetConfig.UploadMode;
 import org.apache.commons.net.ftp.FTPReply;
 import org.apache.commons.net.ftp.FTPSClient;
 import org.slf4j.Logger;
@@ -31,34 +28,17 @@ import org.slf4j.LoggerFactory;
  * Family, vsftpd and ProFTPD require by default (Commons Net NET-408). One instance is one control connection at a
  * time, each with a new {@link SSLContext}: connections sharing a context lose resumption.
  * <p>
- * camel-ftp's producer drives it, one upload at a time, through Ferry's {@code ferry-ftps:} endpoint (connect,
- * login, CWD/MKD, STOR, RNFR/RNTO); this class owns what
- * Camel leaves to the client: trust and host-name checks on both connections, passive data connections with the
- * target's address policy, the upload itself, and a SIZE check before the file is renamed into place. It is also
- * the one place every command and reply passes, so the checks that must hold for all of them live here: no argument
- * with a line break, an overall deadline per reply, replies read only by the thread that sent the command.
- * <p>
- * Why this class is longer than the others: it is the Commons Net hooks of one control connection and the state they
- * share, and nothing else. What is left here are the overrides ({@code connect}, {@code sslNegotiation},
- * {@code login}, {@code sendCommand}, {@code getReply}, {@code changeWorkingDirectory}, {@code logout},
- * {@code _openDataConnection_}, {@code _storeFile}, {@code rename}), the state they share (control session, reply
- * lock, working directory, tickets, the sockets a deadline closes), and read-only views of that state for
- * {@code ferry check} ({@link #controlSession()}, {@link #lastPassiveReply()}, {@link #lastDataChannel()}). Every
- * step that needs none of that state is a small class the hooks call: {@link Commands} (what may be sent),
- * {@link Tls} (contexts, the TLS layer of both connections, bounded handshakes, advice), {@link Resumption}
- * (what a data connection offers, whether it resumed), {@link PassivePolicy} (where a data connection goes, its
- * socket), {@link SessionKeySocket}, {@link UploadWatch} (the copy and its stall cut), {@link TicketRenewal} (TLS 1.3
- * tickets), {@link WorkingDirectory}, {@link RemoteFiles} (SIZE check, rename over an existing file),
- * {@link ReuseRefusal} (refusals explained), {@link Deadline} on the target's {@link NetworkTimer}. Each reply is
- * waited for {@code data-timeout}, a file's own confirmations longer ({@link #confirming}), the idle watch's
- * {@code NOOP} shorter ({@link #keepAlive}), and {@code QUIT}'s at most 2 s.
+ * camel-ftp's producer drives it, one upload at a time, through Ferry's {@code ferry-ftps:} endpoint. This class is
+ * the Commons Net hooks of the control connection, the one place every command and reply passes: {@link Commands}
+ * refuses what must never be sent, every reply has an overall deadline ({@code data-timeout}; a file's own
+ * confirmations longer, {@link #confirming}; the idle watch's {@code NOOP} and {@code QUIT}'s shorter), and a reply
+ * is read only by the thread that sent its command. The data connections are {@link DataConnections}', a file's
+ * upload {@link FileUpload}'s, commands sent together {@link Pipeline}'s.
  */
 public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FtpsClient.class);
 
-    /** How long the reply after a failed upload is waited for. */
-    private static final int REPLY_AFTER_FAILURE_MILLIS = 5_000;
     /** The longest wait for the reply to QUIT (or data-timeout, if shorter). */
     private static final Duration QUIT_REPLY_WAIT = Duration.ofSeconds(2);
     /** A NOOP is sent only when the control connection has been silent for this long. */
@@ -67,22 +47,13 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     private final Target target;
     private final boolean fromRoot;
     private final NetworkTimer timer;
-    private final String[] protocols;
     private SSLContext sslContext;
     private SSLSession controlSession;
-    private final TicketRenewal renewal = new TicketRenewal();
     private final WorkingDirectory workingDirectory = new WorkingDirectory();
     private volatile long lastReplyNanos = System.nanoTime() - NOOP_NOT_BEFORE;
-    private volatile TransferReport lastTransfer;
-    private volatile DataChannel lastDataChannel;
-    private volatile String lastPassiveReply;
-    private volatile UploadWatch upload;
-    private volatile Socket dataPlain;
-    private boolean controlReplyComplete = true;
     /** While a file's own command runs: the file's size (see {@link #confirming}); else -1. */
     private volatile long confirmingBytes = -1;
     private volatile String confirmingWhat;
-    private volatile long lastStoredBytes = -1;
     private volatile Duration replyWait;
     /** Logged in, PBSZ/PROT/TYPE done: what camel-ftp repeats after the login is not sent again. */
     private boolean ready;
@@ -90,10 +61,6 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     };
     private ConnectGuard connectGuard = () -> {
     };
-    private final RemoteFiles remoteFiles;
-    private final Pipeline pipeline;
-    /** The upload buffer ({@code buffer-size}), made once: one upload at a time runs on a client. */
-    private byte[] buffer;
     /** The TCP socket under the control connection's TLS, once negotiated: what a deadline closes. */
     private volatile Socket controlPlain;
     /** Kept: Commons Net's connect resets the closed socket's timeout, which hides the reason behind its own error. */
@@ -104,6 +71,9 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      * thread then closes the connection instead of sending QUIT and reading a reply meant for the other.
      */
     private final ReentrantLock exchange = new ReentrantLock();
+    private final Pipeline pipeline;
+    private final DataConnections data;
+    private final FileUpload upload;
 
     /**
      * A client on its own (tests, tools): its timer's daemon thread lasts as long as the JVM.
@@ -125,11 +95,11 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         this.target = target;
         this.fromRoot = fromRoot;
         this.timer = timer;
-        this.remoteFiles = new RemoteFiles(this, target);
         this.pipeline = new Pipeline(this, target);
+        this.data = new DataConnections(this, target, timer, pipeline);
+        this.upload = new FileUpload(this, target, timer, new RemoteFiles(this, target));
         this.sslContext = context;
-        this.protocols = target.tlsVersions().toArray(String[]::new);
-        setEnabledProtocols(protocols);
+        setEnabledProtocols(target.tlsVersions().toArray(String[]::new));
         setEndpointCheckingEnabled(true);
         setConnectTimeout(millis(target.connectTimeout()));
         setDefaultTimeout(millis(target.dataTimeout()));
@@ -164,13 +134,12 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
      * full timeout), or {@code null}: what the readiness check reports.
      */
     public String stalledUpload() {
-        UploadWatch current = upload;
-        return current == null ? null : current.stalledFor(target.address());
+        return upload.stalled();
     }
 
     /** The last successful upload on this client, for the route's log line; {@code null} before the first. */
     public TransferReport lastTransfer() {
-        return lastTransfer;
+        return upload.lastTransfer();
     }
 
     /** The TLS session of the control connection, while connected: what {@code ferry check} reports. */
@@ -180,12 +149,12 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     /** The server's last EPSV or PASV reply, {@code null} before the first. */
     public String lastPassiveReply() {
-        return lastPassiveReply;
+        return data.lastPassiveReply();
     }
 
     /** The last data connection opened on this client, {@code null} before the first. */
     public DataChannel lastDataChannel() {
-        return lastDataChannel;
+        return data.lastDataChannel();
     }
 
     @Override
@@ -204,9 +173,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         controlSession = null;
         controlPlain = null;
         replyTimedOut = null;
-        renewal.connected();
+        data.connected();
         workingDirectory.forget();
-        pipeline.forget();
         ready = false;
         try {
             super.connect(hostname, port);
@@ -240,7 +208,8 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
     protected void sslNegotiation() throws IOException {
         sslContext = Tls.newContext(target);
         Socket plain = _socket_;
-        SSLSocket socket = Tls.layer(sslContext, plain, _hostname_, plain.getPort(), protocols);
+        SSLSocket socket = Tls.layer(sslContext, plain, _hostname_, plain.getPort(),
+                target.tlsVersions().toArray(String[]::new));
         Tls.handshake(socket, plain, "control connection", target, timer);
         controlPlain = plain;
         _socket_ = socket;
@@ -568,10 +537,10 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
 
     private void abortFromOtherThread() {
         LOG.debug("Closing the connection to {} while a command is under way on another thread", target.address());
-        Socket data = dataPlain;
-        if (data != null) {
+        Socket dataSocket = data.plain();
+        if (dataSocket != null) {
             // an upload cut short by the stop: the server must not take it for a whole file
-            UploadWatch.reset(data);
+            UploadWatch.reset(dataSocket);
         }
         for (Socket socket : new Socket[]{controlPlain, _socket_}) {
             if (socket != null) {
@@ -584,168 +553,27 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         }
     }
 
-    /**
-     * Opens a passive data connection whose TLS session resumes the control connection's: the plain socket reports
-     * the control port ({@link SessionKeySocket}) and the TLS layer gets the control host name, so the JDK's client
-     * session cache finds the control session, and the host name is verified on the data connection too.
-     */
+    /** A data connection for {@code command} ({@link DataConnections}), once {@link Commands} accepted it. */
     @Override
     protected Socket _openDataConnection_(String command, String arg) throws IOException {
         // before any data connection is opened: a refused argument leaves the control connection as it was
         Commands.check(command, arg, target);
-        if (controlSession == null || !isConnected()) {
-            throw new IOException("Not connected to " + target.address());
-        }
-        renewIfTicketsRanOut();
-        Pipeline.Passive ahead = pipeline.take();
-        InetSocketAddress endpoint;
-        String passiveReply;
-        Socket plain;
-        if (ahead != null) {
-            endpoint = ahead.endpoint();
-            passiveReply = ahead.reply();
-            plain = PassivePolicy.socket(getRemotePort(), target);
-            dataPlain = plain;
-            try {
-                PassivePolicy.connect(plain, endpoint, target);
-                if (FTPReply.isPositivePreliminary(sendCommand(command, arg))) {
-                    pipeline.used();
-                    return secure(plain, command, passiveReply, endpoint);
-                }
-                plain.close();
-                if (getReplyCode() != FTPReply.CANNOT_OPEN_DATA_CONNECTION) {
-                    lastPassiveReply = passiveReply;
-                    return null;
-                }
-            } catch (DataConnectionException e) {
-                // the port asked for ahead is gone: nothing was sent on it, so one is asked for now
-            }
-            LOG.debug("The passive port {} asked for ahead on {} did not work; asking for a new one", endpoint,
-                    target.address());
-        }
-        endpoint = passiveEndpoint();
-        passiveReply = getReplyString().trim();
-        lastPassiveReply = passiveReply;
-        if (endpoint == null) {
-            return null;
-        }
-        plain = PassivePolicy.socket(getRemotePort(), target);
-        // published before it connects: a stop from another thread closes it even while it connects
-        dataPlain = plain;
-        PassivePolicy.connect(plain, endpoint, target);
-        if (!FTPReply.isPositivePreliminary(sendCommand(command, arg))) {
-            plain.close();
-            return null;
-        }
-        return secure(plain, command, passiveReply, endpoint);
+        return data.open(command, arg);
     }
 
-    /** TLS on the connected data connection, resuming the control connection's session. */
-    private Socket secure(Socket plain, String command, String passiveReply, InetSocketAddress endpoint)
-            throws IOException {
-        lastPassiveReply = passiveReply;
-        SSLSocket data = Tls.layer(sslContext, plain, _hostname_, getRemotePort(),
-                Resumption.dataProtocols(controlSession, protocols));
-        try {
-            Tls.handshake(data, plain, "data connection", target, timer);
-        } catch (IOException e) {
-            data.close();
-            throw new DataConnectionException(
-                    "TLS handshake on the data connection for " + command + " failed: " + e.getMessage(), e);
-        }
-        boolean resumed = Resumption.resumed(controlSession, data.getSession());
-        lastDataChannel = new DataChannel(passiveReply, endpoint, data.getSession().getProtocol(), resumed);
-        if (Resumption.isTls13(controlSession) && !resumed) {
-            // the server will most likely refuse it; whatever comes next starts on a fresh control connection
-            renewal.notResumed();
-        }
-        return data;
+    Socket openDataConnection(String command, String arg) throws IOException {
+        return _openDataConnection_(command, arg);
     }
 
-    /**
-     * On TLS 1.3, renews the control connection, keeping the working directory, when {@link TicketRenewal} says the
-     * client's tickets ran out (ProFTPD 1.3.8 sends none on data connections).
-     */
-    private void renewIfTicketsRanOut() throws IOException {
-        if (!Resumption.isTls13(controlSession)) {
-            return;
-        }
-        int tickets = TicketRenewal.unused(sslContext);
-        if (renewal.due(tickets, target.address())) {
-            renewControlConnection();
-            tickets = TicketRenewal.unused(sslContext);
-        }
-        renewal.transferStarts(tickets);
-    }
-
-    private void renewControlConnection() throws IOException {
-        String directory = printWorkingDirectory();
-        try {
-            logout();
-        } catch (IOException ignored) {
-            // the old connection is being replaced either way
-        }
-        disconnect();
-        connect(target.host(), target.port());
-        if (!login(target.username(), null)) {
-            throw new IOException("Login to " + target.address() + " failed while renewing the control connection: "
-                    + getReplyString().trim());
-        }
-        if (directory != null && !changeWorkingDirectory(directory)) {
-            throw new IOException("Cannot return to " + directory + " on " + target.address()
-                    + " after renewing the control connection: "
-                    + getReplyString().trim());
-        }
-    }
-
-    /**
-     * STOR only (APPE is never used): streams the file, then checks the remote SIZE before Camel renames it. After a
-     * failure that leaves the control connection in an unknown state (no final reply), it is closed, so the next
-     * attempt starts on a fresh one instead of reading a stale reply.
-     */
+    /** One file's upload ({@link FileUpload}), with the exchange held from {@code STOR} to {@code SIZE}. */
     @Override
     protected boolean _storeFile(String command, String remote, InputStream local) throws IOException {
         Commands.checkUpload(command, remote, target);
         exchange.lock();
         try {
-            return store(command, remote, local);
-        } catch (IOException e) {
-            if (!controlReplyComplete) {
-                closeQuietly();
-            }
-            throw e;
+            return upload.store(command, remote, local);
         } finally {
             exchange.unlock();
-        }
-    }
-
-    private boolean store(String command, String remote, InputStream local) throws IOException {
-        PartialUploads partials = target.partialUploads();
-        String path = remotePath(remote);
-        partials.beforeStore(this, path);
-        lastStoredBytes = -1;
-        controlReplyComplete = false;
-        long start = System.nanoTime();
-        Socket socket = _openDataConnection_(command, remote);
-        if (socket == null) {
-            // refused before any byte: the server's file under this name, if any, is as it was
-            controlReplyComplete = true;
-            String reply = getReplyString().trim();
-            throw refused(
-                    command + " " + remote + " refused by " + target.address() + ": " + reply.replaceAll("\\.$", "")
-                            + ReuseRefusal.explain(reply, controlSession.getProtocol(), false));
-        }
-        try {
-            return transfer(remote, local, (SSLSocket) socket, start);
-        } catch (DataConnectionException e) {
-            // the data connection itself was refused (522): the server stored nothing
-            throw e;
-        } catch (IOException e) {
-            if (target.uploadMode() == UploadMode.DIRECT && lastStoredBytes != 0) {
-                // the final name may hold part of the file (a partial object on S3) or a file of the wrong size
-                partials.failed(this, path, controlReplyComplete);
-            }
-            throw e;
         }
     }
 
@@ -754,116 +582,32 @@ public class FtpsClient extends FTPSClient implements AutoCloseable {
         return workingDirectory.isKnown() ? workingDirectory.resolve(remote) : remote;
     }
 
-    /** Streams the file on the opened data connection, then waits for the server's confirmation and checks SIZE. */
-    private boolean transfer(String remote, InputStream local, SSLSocket data, long start) throws IOException {
-        SSLSession session = data.getSession();
-        boolean resumed = Resumption.resumed(controlSession, session);
-        Socket plain = dataPlain;
-        UploadWatch progress = UploadWatch.start(timer, remote, target.dataTimeout(), plain);
-        upload = progress;
-        try (data; progress) {
-            if (buffer == null) {
-                buffer = new byte[target.bufferSize()];
-            }
-            try {
-                progress.copy(local, data.getOutputStream(), buffer);
-            } catch (IOException e) {
-                UploadWatch.reset(plain);
-                throw e;
-            }
-            progress.close();
-            TicketRenewal.collectTicket(data, plain, target, timer);
-        } catch (IOException e) {
-            lastStoredBytes = progress.bytes();
-            // after a stall the server will not answer soon either: the control connection is replaced, not waited on
-            String reply = progress.stalled() ? "" : serverReplyAfterFailure();
-            controlReplyComplete = !reply.isEmpty();
-            String cause = progress.stalled()
-                    ? "no progress for " + target.dataTimeout().toSeconds() + " s (" + target.key("data-timeout") + ")"
-                    : e.getMessage();
-            String message = "Upload of " + remote + " to " + target.address() + " failed after "
-                    + progress.bytes() + " bytes: "
-                    + cause + (reply.isEmpty() ? "" : "; server replied: " + reply) + Resumption.note(session, resumed)
-                    + ReuseRefusal.explain(reply, session.getProtocol(), resumed);
-            // the server refused the data connection itself, seen only once the write failed: the target's problem
-            // (unless the file failed first: then the reply is the server's answer to the aborted transfer)
-            throw !reply.isEmpty() && !progress.failedReadingLocal() && refusesDataConnections(getReplyCode())
-                    ? new DataConnectionException(message, e)
-                    : new IOException(message, e);
-        } finally {
-            upload = null;
-        }
-        long bytes = progress.bytes();
-        lastStoredBytes = bytes;
-        boolean completed = confirming("the upload of " + remote, bytes, this::completePendingCommand);
-        controlReplyComplete = true;
-        if (!completed) {
-            String reply = getReplyString().trim();
-            throw refused(
-                    "Upload of " + remote + " to " + target.address() + " refused: " + reply.replaceAll("\\.$", "")
-                            + Resumption.note(session, resumed)
-                            + ReuseRefusal.explain(reply, session.getProtocol(), resumed));
-        }
-        confirming("the size of " + remote, bytes, () -> {
-            remoteFiles.verifySize(remote, bytes, target.uploadMode() == UploadMode.DIRECT);
-            return null;
-        });
-        lastTransfer = new TransferReport(remote, bytes, (System.nanoTime() - start) / 1_000_000, resumed,
-                session.getProtocol());
-        return true;
-    }
-
-    /**
-     * A refusal of the data connection itself (425; 522, as for lack of TLS session reuse) is the target's problem,
-     * not the file's: every file would get it. Anything else (553: no permission, a bad name) is the file's.
-     */
-    private IOException refused(String message) {
-        return refusesDataConnections(getReplyCode()) ? new DataConnectionException(message) : new IOException(message);
-    }
-
-    private static boolean refusesDataConnections(int code) {
-        return code == FTPReply.CANNOT_OPEN_DATA_CONNECTION || code == 522;
-    }
-
     /** Renames the uploaded temporary file into place, over an existing one: see {@link RemoteFiles}. */
     @Override
     public boolean rename(String from, String to) throws IOException {
-        return confirming("the rename of " + from + " to " + to, Math.max(0, lastStoredBytes),
-                () -> remoteFiles.rename(from, to));
+        return upload.rename(from, to);
     }
 
     @Override
     public boolean completePendingCommand() throws IOException {
         boolean completed = super.completePendingCommand();
         if (completed) {
-            renewal.accepted();
+            data.accepted();
         }
         return completed;
     }
 
-    private String serverReplyAfterFailure() {
-        try {
-            if (isConnected()) {
-                setSoTimeout(REPLY_AFTER_FAILURE_MILLIS);
-                getReply();
-                setSoTimeout(millis(target.dataTimeout()));
-                return getReplyString().trim();
-            }
-        } catch (IOException ignored) {
-            // the server dropped the control connection (vsftpd does after refusing a data connection)
-        }
-        return "";
+    /** The TCP socket under the last data connection. */
+    Socket dataSocket() {
+        return data.plain();
     }
 
-    private InetSocketAddress passiveEndpoint() throws IOException {
-        InetAddress control = getRemoteAddress();
-        if (epsv() == FTPReply.ENTERING_EPSV_MODE) {
-            return new InetSocketAddress(control, PassivePolicy.epsvPort(getReplyString()));
-        }
-        if (pasv() != FTPReply.ENTERING_PASSIVE_MODE) {
-            return null;
-        }
-        return PassivePolicy.pasvEndpoint(getReplyString(), target.passiveAddress(), control);
+    SSLContext sslContext() {
+        return sslContext;
+    }
+
+    String hostName() {
+        return _hostname_;
     }
 
     /** Disconnects, if connected. */
