@@ -63,6 +63,9 @@ final class Pipeline {
      * is the last command's, as if they had been sent one by one. The caller holds the client's exchange.
      */
     List<Reply> send(boolean passiveAhead, String... commandsAndArguments) throws IOException {
+        for (int i = 0; i < commandsAndArguments.length; i += 2) {
+            Commands.check(commandsAndArguments[i], commandsAndArguments[i + 1], target);
+        }
         boolean passive = passiveAhead && enabled() && !epsvRefused;
         // the directory first, on its own: whether the commands make sense depends on it
         client.changeDirectoryBefore(commandsAndArguments[0]);
