@@ -52,20 +52,22 @@ final class DataConnections {
         renewIfTicketsRanOut(control);
         Pipeline.Passive ahead = pipeline.take();
         if (ahead != null) {
-            try {
-                Socket socket = connect(ahead.endpoint());
+            Socket socket = connectAhead(ahead);
+            if (socket != null) {
                 if (FTPReply.isPositivePreliminary(client.sendCommand(command, arg))) {
+                    // the server accepted the command: from here on a failure is this transfer's, as on any port
+                    Socket data = secure(socket, command, ahead.reply(), ahead.endpoint());
                     pipeline.used();
-                    return secure(socket, command, ahead.reply(), ahead.endpoint());
+                    return data;
                 }
                 socket.close();
                 if (client.getReplyCode() != FTPReply.CANNOT_OPEN_DATA_CONNECTION) {
                     lastPassiveReply = ahead.reply();
                     return null;
                 }
-            } catch (DataConnectionException e) {
-                // the port asked for ahead is gone: nothing was sent on it, so one is asked for now
             }
+            // the port asked for ahead could not be connected to, or the server refused it (425) before any byte:
+            // one is asked for now
             LOG.debug("The passive port {} asked for ahead on {} did not work; asking for a new one",
                     ahead.endpoint(), target.address());
         }
@@ -83,7 +85,16 @@ final class DataConnections {
         return secure(socket, command, passiveReply, endpoint);
     }
 
-    /** A TCP connection to the passive port; for a port asked for ahead, a refusal is a {@link DataConnectionException}. */
+    /** A TCP connection to the passive port asked for ahead, or {@code null} if it cannot be connected to. */
+    private Socket connectAhead(Pipeline.Passive ahead) throws IOException {
+        try {
+            return connect(ahead.endpoint());
+        } catch (DataConnectionException e) {
+            return null;
+        }
+    }
+
+    /** A TCP connection to the passive port; a refusal is a {@link DataConnectionException}. */
     private Socket connect(InetSocketAddress endpoint) throws IOException {
         Socket socket = PassivePolicy.socket(client.getRemotePort(), target);
         // published before it connects: a stop from another thread closes it even while it connects

@@ -3,6 +3,7 @@ package dev.ferry.ftps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -225,6 +226,11 @@ public class FtpsClient extends ControlConnection {
         }
     }
 
+    /** Runs {@code command} with its replies waited for {@code limit} ({@link ReplyDeadlines#within}). */
+    <T> T within(Duration limit, ReplyDeadlines.IoCall<T> command) throws IOException {
+        return replies.within(limit, command);
+    }
+
     /** Whether commands go together on this target. */
     boolean pipelines() {
         return pipeline.enabled();
@@ -238,12 +244,18 @@ public class FtpsClient extends ControlConnection {
     /** Writes one command without reading its reply: for {@link Pipeline} only, which reads them all. */
     void write(String command, String args) throws IOException {
         Commands.check(command, args, target);
+        if (_controlOutput_ == null) {
+            throw new IOException("Connection is not open");
+        }
         String message = args == null ? command + "\r\n" : command + " " + args + "\r\n";
         _controlOutput_.write(message);
         fireCommandSent(command, message);
     }
 
     void flushCommands() throws IOException {
+        if (_controlOutput_ == null) {
+            throw new IOException("Connection is not open");
+        }
         _controlOutput_.flush();
     }
 

@@ -98,12 +98,15 @@ final class Pipeline {
 
     private void readPassive() {
         try {
-            int code = client.getReply();
+            // an answer to a passive request, not to the file's own command: data-timeout, not the file's longer wait
+            int code = client.within(target.dataTimeout(), client::getReply);
             String reply = client.getReplyString().trim();
             if (code != FTPReply.ENTERING_EPSV_MODE) {
-                epsvRefused = true;
-                LOG.debug("{} answered an EPSV sent ahead with {}: passive ports are asked for one by one",
-                        target.address(), reply);
+                // a server that does not know EPSV is not asked ahead again; any other refusal counts for this once
+                epsvRefused = code == FTPReply.UNRECOGNIZED_COMMAND || code == FTPReply.SYNTAX_ERROR_IN_ARGUMENTS
+                        || code == FTPReply.COMMAND_NOT_IMPLEMENTED
+                        || code == FTPReply.COMMAND_NOT_IMPLEMENTED_FOR_PARAMETER;
+                LOG.debug("{} answered an EPSV sent ahead with {}", target.address(), reply);
                 return;
             }
             ahead = new Passive(reply,
