@@ -270,7 +270,8 @@ public abstract class ControlConnection extends FTPSClient implements AutoClosea
         }
     }
 
-    private static int millis(Duration duration) {
+    /** A duration as a socket timeout, in ms. */
+    static int millis(Duration duration) {
         return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
     }
 }

@@ -3,7 +3,6 @@ package dev.ferry.ftps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.time.Duration;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -168,7 +167,7 @@ final class FileUpload {
             if (client.isConnected()) {
                 client.setSoTimeout(REPLY_AFTER_FAILURE_MILLIS);
                 client.getReply();
-                client.setSoTimeout(millis(target.dataTimeout()));
+                client.setSoTimeout(ControlConnection.millis(target.dataTimeout()));
                 return client.getReplyString().trim();
             }
         } catch (IOException ignored) {
@@ -185,9 +184,5 @@ final class FileUpload {
 
     TransferReport lastTransfer() {
         return lastTransfer;
-    }
-
-    private static int millis(Duration duration) {
-        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
     }
 }

@@ -231,19 +231,16 @@ public class FtpsClient extends ControlConnection {
         return replies.within(limit, command);
     }
 
-    /** Whether commands go together on this target. */
-    boolean pipelines() {
-        return pipeline.enabled();
-    }
-
     /** How many data connections used a passive port asked for ahead ({@link Pipeline}). */
     public int passivesUsedAhead() {
         return pipeline.usedAhead();
     }
 
-    /** Writes one command without reading its reply: for {@link Pipeline} only, which reads them all. */
+    /**
+     * Writes one command without reading its reply: for {@link Pipeline} only, which checks every command before the
+     * first is written and reads all the replies.
+     */
     void write(String command, String args) throws IOException {
-        Commands.check(command, args, target);
         if (_controlOutput_ == null) {
             throw new IOException("Connection is not open");
         }

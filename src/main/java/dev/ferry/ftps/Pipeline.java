@@ -52,11 +52,6 @@ final class Pipeline {
         this.target = target;
     }
 
-    /** Whether commands go together on this target ({@code pipelining}). */
-    boolean enabled() {
-        return target.pipelining();
-    }
-
     /**
      * Sends {@code commandsAndArguments} (command, argument or {@code null}, ...) in one write and reads their replies
      * in order; with {@code passiveAhead}, an {@code EPSV} for the next upload goes last. Afterwards the client's reply
@@ -66,7 +61,7 @@ final class Pipeline {
         for (int i = 0; i < commandsAndArguments.length; i += 2) {
             Commands.check(commandsAndArguments[i], commandsAndArguments[i + 1], target);
         }
-        boolean passive = passiveAhead && enabled() && !epsvRefused;
+        boolean passive = passiveAhead && target.pipelining() && !epsvRefused;
         // the directory first, on its own: whether the commands make sense depends on it
         client.changeDirectoryBefore(commandsAndArguments[0]);
         List<Reply> replies = new ArrayList<>();

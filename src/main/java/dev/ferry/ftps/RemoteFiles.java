@@ -38,7 +38,7 @@ final class RemoteFiles {
     boolean rename(String from, String to) throws IOException {
         Pipeline.Reply renameFrom;
         Pipeline.Reply renameTo;
-        if (client.pipelines()) {
+        if (target.pipelining()) {
             List<Pipeline.Reply> replies = client.sendTogether(true, "RNFR", from, "RNTO", to);
             renameFrom = replies.get(0);
             renameTo = replies.get(1);
@@ -101,7 +101,7 @@ final class RemoteFiles {
      * (direct mode), the next upload's {@code EPSV} goes with it when the target pipelines ({@link Pipeline}).
      */
     void verifySize(String remote, long sent, boolean lastCommand) throws IOException {
-        int code = lastCommand && client.pipelines()
+        int code = lastCommand && target.pipelining()
                 ? client.sendTogether(true, "SIZE", remote).get(0).code()
                 : client.sendCommand("SIZE", remote);
         if (code == FTPReply.FILE_STATUS) {

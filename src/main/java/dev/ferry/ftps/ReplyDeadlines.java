@@ -47,7 +47,7 @@ final class ReplyDeadlines {
         boolean own = !limit.equals(target.dataTimeout());
         try (Deadline deadline = Deadline.after(timer, limit, client.controlSocket())) {
             if (own) {
-                client.setSoTimeout(millis(limit));
+                client.setSoTimeout(ControlConnection.millis(limit));
             }
             try {
                 int code = read.call();
@@ -86,7 +86,7 @@ final class ReplyDeadlines {
     private void restoreReadTimeout() {
         try {
             if (client.controlOpen()) {
-                client.setSoTimeout(millis(target.dataTimeout()));
+                client.setSoTimeout(ControlConnection.millis(target.dataTimeout()));
             }
         } catch (IOException e) {
             LOG.debug("Cannot reset the read timeout of the connection to {}: {}", target.address(), e.toString());
@@ -130,10 +130,6 @@ final class ReplyDeadlines {
     /** A new connection: nothing timed out on it yet. */
     void connected() {
         timedOut = null;
-    }
-
-    private static int millis(Duration duration) {
-        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
     }
 
     @FunctionalInterface
