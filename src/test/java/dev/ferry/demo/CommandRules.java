@@ -31,6 +31,7 @@ final class CommandRules extends DefaultFtplet {
     private volatile boolean refuseProtP;
     private volatile boolean holdRenames;
     private volatile long renameDelayMillis;
+    private final Set<String> breakData = ConcurrentHashMap.newKeySet();
     private final AtomicInteger renamesHeld = new AtomicInteger();
     private final AtomicInteger storing = new AtomicInteger();
     private final AtomicInteger mostStoring = new AtomicInteger();
@@ -54,6 +55,11 @@ final class CommandRules extends DefaultFtplet {
 
     void delayRenames(long millis) {
         this.renameDelayMillis = millis;
+    }
+
+    /** The next STOR of {@code name} is accepted (150) and its data connection closed before its TLS handshake. */
+    void breakDataConnection(String name) {
+        breakData.add(name);
     }
 
     int renamesHeld() {
@@ -96,6 +102,13 @@ final class CommandRules extends DefaultFtplet {
         String command = request.getCommand().toUpperCase();
         seen.add(command);
         sent.add(command);
+        if (command.equals("STOR") && request.hasArgument() && breakData.remove(request.getArgument())) {
+            // the client connected before it sent STOR: closing the passive socket resets that connection
+            session.write(new DefaultFtpReply(150, "Opening BINARY mode data connection."));
+            session.getDataConnection().closeDataConnection();
+            session.write(new DefaultFtpReply(426, "Data connection closed; transfer aborted."));
+            return FtpletResult.SKIP;
+        }
         if (command.equals("STOR")) {
             mostStoring.accumulateAndGet(storing.incrementAndGet(), Math::max);
             stored.add(request.getArgument());

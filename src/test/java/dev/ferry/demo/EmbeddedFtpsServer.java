@@ -134,6 +134,14 @@ public final class EmbeddedFtpsServer implements AutoCloseable {
         rules.refuseEpsv(refuse);
     }
 
+    /**
+     * Accept the next STOR of {@code name} with 150, then close its data connection before the TLS handshake and
+     * answer 426: a transfer that fails after the server took the command.
+     */
+    public void breakDataConnection(String name) {
+        rules.breakDataConnection(name);
+    }
+
     /** Answer PROT P with 536, as a server that only transfers data in clear would. */
     public void refuseProtP(boolean refuse) {
         rules.refuseProtP(refuse);

@@ -97,6 +97,33 @@ class PipelineTest {
         }
     }
 
+    /**
+     * Once the server accepted the STOR (150) on a port asked for ahead, a failed TLS handshake is that transfer's
+     * failure: no other port is asked for, which would read the STOR's final reply as the EPSV's.
+     */
+    @Test
+    void aHandshakeThatFailsAfterTheServerAcceptedTheUploadFailsIt() throws Exception {
+        server = TestServers.embedded(tmp.resolve("server")).requireSessionReuse(true).start();
+        List<String> sent = new CopyOnWriteArrayList<>();
+        server.breakDataConnection("second");
+        try (FtpsClient client = client(Storage.S3, true, sent)) {
+            upload(client, "first", null);
+            Path local = TestFiles.random(tmp.resolve("local/second"), 4096, 2);
+            DataConnectionException e;
+            try (InputStream in = Files.newInputStream(local)) {
+                e = assertThrows(DataConnectionException.class, () -> client.storeFile("second", in));
+            }
+            assertTrue(e.getMessage().startsWith("TLS handshake on the data connection for STOR failed"),
+                    e.getMessage());
+            assertEquals(List.of("EPSV", "STOR", "SIZE", "EPSV", "STOR"), transfers(sent),
+                    "the second STOR went to the port the first SIZE asked for, and nothing was asked after it");
+        }
+        assertFalse(Files.exists(tmp.resolve("server/second")));
+        try (FtpsClient client = client(Storage.S3, true, new CopyOnWriteArrayList<>())) {
+            upload(client, "second", null);
+        }
+    }
+
     @Test
     void aRefusedRenameFailsAndTheNextCommandsReadTheirOwnReplies() throws Exception {
         server = TestServers.embedded(tmp.resolve("server")).requireSessionReuse(true).start();
@@ -142,6 +169,11 @@ class PipelineTest {
             assertTrue(client.rename(temporary, name));
         }
         TestFiles.assertSameBytes(local, tmp.resolve("server").resolve(name));
+    }
+
+    /** The commands sent after login that concern transfers. */
+    private static List<String> transfers(List<String> sent) {
+        return sent.stream().filter(List.of("EPSV", "PASV", "STOR", "SIZE", "RNFR", "RNTO")::contains).toList();
     }
 
     private static long count(List<String> sent, String command) {
