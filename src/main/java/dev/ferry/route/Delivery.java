@@ -94,8 +94,8 @@ public class Delivery {
         this.watch = new PollWatch(pollStuckAfter);
         this.pickup = new Pickup(route,
                 (file, relative, reason) -> quarantine(file, relative, routeId, 0, null, reason, 0),
-                (file, reason) -> routeReport.skipped(new FileOutcome(Instant.now(), Outcome.SKIPPED, routeId,
-                        target.name(), file.toString(), null, sizeOrNull(file), null, 0, 0, null, null, null, reason)),
+                (file, reason) -> routeReport.skipped(FileOutcome.of(Outcome.SKIPPED, routeId, target.name(),
+                        file.toString()).size(sizeOrNull(file)).reason(reason).build()),
                 watch::progress);
         this.localFailureDelay = localFailureDelay;
     }
@@ -325,9 +325,9 @@ public class Delivery {
             LOG.error("Gave up on {} after {} attempts, moved to {}: {}", shown, attempts,
                     Names.printable(moved.toString()),
                     Names.printable(error));
-            routeReport.quarantined(new FileOutcome(Instant.now(), Outcome.QUARANTINED, route, target.name(),
-                    source.toString(), remoteDir.file(relativePath), sizeOrNull(moved), null, elapsedMs, attempts, null,
-                    null, reply, error + "; moved to " + moved));
+            routeReport.quarantined(FileOutcome.of(Outcome.QUARANTINED, route, target.name(), source.toString())
+                    .remotePath(remoteDir.file(relativePath)).size(sizeOrNull(moved)).durationMs(elapsedMs)
+                    .attempts(attempts).lastReply(reply).reason(error + "; moved to " + moved).build());
         } catch (IOException | RuntimeException e) {
             hold(source,
                     "failed " + attempts + " attempts (" + Names.printable(error)
@@ -351,11 +351,14 @@ public class Delivery {
         if (error != null && Failures.reply(error) != null) {
             reply = Failures.reply(error);
         }
-        return new FileOutcome(Instant.now(), outcome, exchange.getFromRouteId(), target.name(),
-                source(exchange).toString(), remoteDir.file(relativePath(exchange)), size, sha256,
-                exchange.getClock().elapsed(), attempts,
-                transfer == null ? null : transfer.tlsProtocol(), transfer == null ? null : transfer.sessionResumed(),
-                reply == null ? null : Names.printable(reply), reason);
+        FileOutcome.Builder built = FileOutcome.of(outcome, exchange.getFromRouteId(), target.name(),
+                source(exchange).toString()).remotePath(remoteDir.file(relativePath(exchange))).size(size)
+                .sha256(sha256).durationMs(exchange.getClock().elapsed()).attempts(attempts)
+                .lastReply(reply == null ? null : Names.printable(reply)).reason(reason);
+        if (transfer != null) {
+            built.tls(transfer.tlsProtocol(), transfer.sessionResumed());
+        }
+        return built.build();
     }
 
     /** Upload attempts made for the exchange's file so far, the one under way included. */
