@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One of a target's connections while a route holds it: its own {@link FtpsClient} (control connection, TLS
  * context), and what the route built on it (camel-ftp's producer), closed with it. Used by one upload at a time: a
- * route {@linkplain RouteConnections#acquire() acquires} it for a file and releases it after.
+ * route {@linkplain TargetPool.Share#acquire() acquires} it for a file and releases it after.
  */
 public final class Connection {
 

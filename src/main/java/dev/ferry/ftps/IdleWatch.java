@@ -7,7 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.ferry.ftps.TargetConnections.Borrowed;
+import dev.ferry.ftps.TargetPool.Borrowed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +25,16 @@ final class IdleWatch implements AutoCloseable {
     /** The longest the watch waits for the reply to its NOOP (or data-timeout, if shorter). */
     private static final Duration NOOP_REPLY_WAIT = Duration.ofSeconds(20);
 
-    private final TargetConnections connections;
+    private final TargetPool pool;
+    private final TargetBreaker breaker;
     private final Target target;
     private final NetworkTimer timer;
     private final ScheduledExecutorService executor;
 
-    IdleWatch(TargetConnections connections, NetworkTimer timer) {
-        this.connections = connections;
-        this.target = connections.target();
+    IdleWatch(TargetPool pool, TargetBreaker breaker, NetworkTimer timer) {
+        this.pool = pool;
+        this.breaker = breaker;
+        this.target = pool.target();
         this.timer = timer;
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ferry-" + target.name() + "-watch");
@@ -51,7 +53,7 @@ final class IdleWatch implements AutoCloseable {
 
     private void check() {
         try {
-            Optional<Borrowed> idle = connections.borrowIdle(target.idleCheck());
+            Optional<Borrowed> idle = pool.borrowIdle(target.idleCheck());
             if (idle.isEmpty()) {
                 return;
             }
@@ -61,10 +63,10 @@ final class IdleWatch implements AutoCloseable {
                 try {
                     works = noop(borrowed.connection().client());
                 } finally {
-                    connections.giveBack(borrowed, works);
+                    pool.giveBack(borrowed, works);
                 }
                 if (works) {
-                    connections.reachableAgain();
+                    breaker.reachableAgain();
                     return;
                 }
             }
@@ -91,11 +93,11 @@ final class IdleWatch implements AutoCloseable {
         FtpsClient client = new FtpsClient(target, false, timer);
         try {
             client.connect(target.host(), target.port());
-            connections.reachableAgain();
+            breaker.reachableAgain();
         } catch (TargetUnavailableException e) {
-            connections.unreachableWhileIdle(e);
+            breaker.unreachableWhileIdle(e);
         } catch (IOException e) {
-            connections.unreachableWhileIdle(new TargetUnavailableException("Cannot reach " + target.address() + ": "
+            breaker.unreachableWhileIdle(new TargetUnavailableException("Cannot reach " + target.address() + ": "
                     + e.getMessage(), e));
         } finally {
             try {

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one thread that ends network waits gone on too long ({@link Deadline}) and cuts stalled uploads
- * ({@link UploadWatch}) for a target's connections; {@link TargetConnections} starts it and the application stops
+ * ({@link UploadWatch}) for a target's connections; {@link TargetPool} starts it and the application stops
  * it when it stops.
  */
 public final class NetworkTimer implements AutoCloseable {

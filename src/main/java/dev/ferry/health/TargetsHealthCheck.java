@@ -5,7 +5,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.ferry.ftps.TargetConnections;
+import dev.ferry.ftps.TargetPool;
 import dev.ferry.route.Routes;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -33,8 +33,8 @@ public class TargetsHealthCheck implements HealthCheck {
         if (!routes.isStarted()) {
             return response.down().withData("ferry", "starting: the route files are being loaded").build();
         }
-        for (Map.Entry<String, TargetConnections> target : routes.targets().entrySet()) {
-            String problem = target.getValue().problem();
+        for (Map.Entry<String, TargetPool> target : routes.targets().entrySet()) {
+            String problem = target.getValue().breaker().problem();
             response.withData(target.getKey(), problem == null ? "UP" : "DOWN: " + problem);
             if (problem != null) {
                 response.down();

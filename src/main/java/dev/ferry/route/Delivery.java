@@ -17,10 +17,10 @@ import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.Connection;
 import dev.ferry.ftps.Names;
 import dev.ferry.ftps.PartialUploads;
-import dev.ferry.ftps.RouteConnections;
 import dev.ferry.ftps.Target;
-import dev.ferry.ftps.TargetConnections;
+import dev.ferry.ftps.TargetBreaker;
 import dev.ferry.ftps.TargetPausedException;
+import dev.ferry.ftps.TargetPool;
 import dev.ferry.ftps.TargetUnavailableException;
 import dev.ferry.ftps.TransferReport;
 import dev.ferry.outcome.FileOutcome;
@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * the metrics and the summary line. The route calls its public methods by name (Camel's bean component): registered for
  * reflection, so that a native image keeps them.
  * <p>
- * A little over 300 lines because it is the one place where each outcome of a file is decided, with the state those
- * decisions share (the record, the files awaiting the archive); what needs none of it lives apart: {@link Pickup},
- * {@link Moves}, {@link Failures}, {@link TemporaryName}, {@link FileState}, {@link LocalFile}.
+ * It is the one place where each outcome of a file is decided, with the state those decisions share (the record, the
+ * files awaiting the archive); what needs none of it lives apart: {@link Pickup}, {@link Moves}, {@link Failures},
+ * {@link TemporaryName}, {@link FileState}, {@link LocalFile}.
  */
 @RegisterForReflection(fields = false)
 public class Delivery {
@@ -68,8 +68,8 @@ public class Delivery {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd");
 
     private final Target target;
-    private final TargetConnections connections;
-    private final RouteConnections routeConnections;
+    private final TargetBreaker breaker;
+    private final TargetPool.Share routeConnections;
     private final DeliveryRecord delivered;
     private final Path archiveDir;
     private final Path failedDir;
@@ -82,10 +82,10 @@ public class Delivery {
     /** Keys of files this process delivered and has not archived yet (the archive could not take them). */
     private final Set<String> awaitingArchive = ConcurrentHashMap.newKeySet();
 
-    Delivery(Target target, TargetConnections connections, RouteConnections routeConnections, DeliveryRecord delivered,
+    Delivery(Target target, TargetBreaker breaker, TargetPool.Share routeConnections, DeliveryRecord delivered,
             RouteParameters route, Duration localFailureDelay, Duration pollStuckAfter) {
         this.target = target;
-        this.connections = connections;
+        this.breaker = breaker;
         this.routeConnections = routeConnections;
         this.delivered = delivered;
         this.archiveDir = route.archive();
@@ -101,7 +101,7 @@ public class Delivery {
     }
 
     /** The route's share of its target's connections (the template's {@code connections} bean). */
-    RouteConnections connections() {
+    TargetPool.Share connections() {
         return routeConnections;
     }
 
@@ -127,7 +127,7 @@ public class Delivery {
 
     public void beforeUpload(Exchange exchange) throws IOException {
         watch.progress();
-        connections.checkOpen();
+        breaker.checkOpen();
         Path source = source(exchange);
         String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         exchange.getIn().setHeader(TEMP_NAME, TemporaryName.of(name, exchange.getFromRouteId()));
@@ -152,7 +152,7 @@ public class Delivery {
     }
 
     public void uploaded(Exchange exchange) {
-        connections.succeeded();
+        breaker.succeeded();
         TransferReport transfer = exchange.getProperty(FerryFtpsEndpoint.TRANSFER, TransferReport.class);
         FileState sent = exchange.getIn().getBody(LocalFile.class).sent();
         String key = key(exchange, sent);
@@ -235,7 +235,7 @@ public class Delivery {
 
     /** The target could not be used at all: pause it, and leave the file for a later poll. */
     public void targetUnavailable(Exchange exchange) {
-        Causes.find(Failures.of(exchange), TargetUnavailableException.class).ifPresent(connections::failed);
+        Causes.find(Failures.of(exchange), TargetUnavailableException.class).ifPresent(breaker::failed);
         if (Causes.find(Failures.of(exchange), TargetPausedException.class).isEmpty()) {
             // a file handed over while the target is paused was not tried: no failure of the target to count
             routeReport.targetFailed();
@@ -283,7 +283,7 @@ public class Delivery {
             Connection connection = routeConnections.acquire();
             try {
                 if (partials.deleteOn(connection.client(), remote)) {
-                    connections.succeeded();
+                    breaker.succeeded();
                 }
             } finally {
                 routeConnections.release(connection);
@@ -294,7 +294,7 @@ public class Delivery {
             LOG.warn("{} may have left a partial upload under its name on {}; the target is paused, so it stays until"
                     + " the file is sent again", shown(exchange), target.address());
         } catch (TargetUnavailableException e) {
-            connections.failed(e);
+            breaker.failed(e);
             LOG.warn(
                     "Cannot delete what the failed uploads of {} left on {} ({}); it stays until the file is sent again",
                     shown(exchange), target.address(), Names.printable(e.getMessage()));

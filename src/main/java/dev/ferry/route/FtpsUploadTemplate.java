@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.ferry.config.TargetConfig.UploadMode;
 import dev.ferry.ftps.FtpsClient;
-import dev.ferry.ftps.RouteConnections;
 import dev.ferry.ftps.Target;
+import dev.ferry.ftps.TargetPool;
 import dev.ferry.upload.FerryFtpsComponent;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
@@ -30,7 +30,7 @@ import static dev.ferry.route.RouteParameters.TARGET;
  * poll {@code source}, let {@link Delivery} pick regular files up and skip what was delivered before a crash, upload
  * over FTPS with Ferry's {@link FtpsClient} into {@code remoteDir} under a temporary name, then rename it, record the
  * delivery and archive the file. Files are uploaded side by side, each on one of the target's connections
- * ({@link RouteConnections}). {@link FailureHandling} decides what a failure means.
+ * ({@link TargetPool.Share}). {@link FailureHandling} decides what a failure means.
  * <p>
  * A route file sets the parameters of {@link RouteParameters}; {@link RouteFileLoader} checks them, and fills in
  * what comes from the target ({@link #fromTarget}): its address, its timeouts and its upload mode. The route's own
@@ -84,7 +84,7 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 .templateBean("readLock", GenericFileExclusiveReadLockStrategy.class,
                         rtc -> routes.delivery(rtc).pickup().readLock())
                 .templateBean("workers", ExecutorService.class, routes::workers)
-                .templateBean("connections", RouteConnections.class, rtc -> routes.delivery(rtc).connections())
+                .templateBean("connections", TargetPool.Share.class, rtc -> routes.delivery(rtc).connections())
                 // Ferry moves each file itself (to the archive or the failed directory): Camel neither moves nor
                 // remembers it. The pickup filter takes regular files that match include and have been unchanged
                 // for stableFor (in ms, as the loader writes it); Camel's read lock checks that again just before

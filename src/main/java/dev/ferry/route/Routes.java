@@ -13,9 +13,9 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.ferry.config.FerryConfig;
-import dev.ferry.ftps.RouteConnections;
 import dev.ferry.ftps.Target;
-import dev.ferry.ftps.TargetConnections;
+import dev.ferry.ftps.TargetBreaker;
+import dev.ferry.ftps.TargetPool;
 import dev.ferry.outcome.Outcomes;
 import dev.ferry.upload.Workers;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -23,7 +23,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RouteTemplateContext;
 
 /**
- * What the routes are made of while Ferry runs: one {@link TargetConnections} per target in use, one
+ * What the routes are made of while Ferry runs: one {@link TargetPool} with its {@link TargetBreaker} per target in use, one
  * {@link DeliveryRecord} per source, one {@link Delivery} and {@link TargetGate} per route. The template's beans, the
  * failure handling and the health check all find them here, by the route's source or id; nothing is bound in Camel's
  * global registry.
@@ -33,7 +33,7 @@ public class Routes {
 
     private final FerryConfig config;
     private final Outcomes outcomes;
-    private final Map<String, TargetConnections> targets = new ConcurrentHashMap<>();
+    private final Map<String, TargetPool> targets = new ConcurrentHashMap<>();
     private final Map<Path, TargetGate> gates = new ConcurrentHashMap<>();
     private final Map<Path, DeliveryRecord> records = new ConcurrentHashMap<>();
     private final Map<Path, Delivery> bySource = new ConcurrentHashMap<>();
@@ -50,16 +50,16 @@ public class Routes {
 
     /** Makes the parts of one route from its checked parameters; {@code where} names the route file in messages. */
     Delivery add(String where, RouteParameters route, Target target) {
-        TargetConnections connections = targets.computeIfAbsent(target.name(), name -> {
-            TargetConnections made = new TargetConnections(target, config.backoff());
+        TargetPool pool = targets.computeIfAbsent(target.name(), name -> {
+            TargetPool made = new TargetPool(new TargetBreaker(target, config.backoff()));
             outcomes.targetGauge("ferry.connections.open", "FTPS connections the target's routes hold, idle or in use",
-                    name, made, TargetConnections::held);
+                    name, made, TargetPool::held);
             return made;
         });
-        RouteConnections share = connections.forRoute(where, route.remoteDir().absolute());
-        Delivery delivery = new Delivery(target, connections, share, record(where, route.source()), route,
+        TargetPool.Share share = pool.forRoute(where, route.remoteDir().absolute());
+        Delivery delivery = new Delivery(target, pool.breaker(), share, record(where, route.source()), route,
                 config.retry().localFailureDelay(), config.health().pollStuckAfter());
-        gates.put(route.source(), new TargetGate(connections, delivery.pollWatch()));
+        gates.put(route.source(), new TargetGate(pool.breaker(), delivery.pollWatch()));
         bySource.put(route.source(), delivery);
         unnamed.put(route.source(), new RouteInfo(null, where, route));
         String file = Path.of(where).getFileName().toString().replaceFirst("\\.ya?ml$", "");
@@ -86,7 +86,7 @@ public class Routes {
     public void started(boolean service) {
         started = true;
         if (service) {
-            targets.values().forEach(TargetConnections::watchWhileIdle);
+            targets.values().forEach(TargetPool::watchWhileIdle);
         }
     }
 
@@ -147,7 +147,7 @@ public class Routes {
     @PreDestroy
     void close() {
         workers.values().forEach(ExecutorService::shutdownNow);
-        targets.values().forEach(TargetConnections::close);
+        targets.values().forEach(TargetPool::close);
     }
 
     /** Each route's poll watch, by route id, in the order of the route files. */
@@ -160,7 +160,7 @@ public class Routes {
     }
 
     /** The targets in use, by name. */
-    public Map<String, TargetConnections> targets() {
+    public Map<String, TargetPool> targets() {
         return Map.copyOf(targets);
     }
 

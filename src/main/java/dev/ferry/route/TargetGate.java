@@ -1,6 +1,6 @@
 package dev.ferry.route;
 
-import dev.ferry.ftps.TargetConnections;
+import dev.ferry.ftps.TargetBreaker;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a route from polling while {@link TargetConnections} has its target paused: files wait in their source
+ * Keeps a route from polling while its {@link TargetBreaker} has the target paused: files wait in their source
  * directory meanwhile, keeping their upload attempts. Tells the route's {@link PollWatch} when a poll starts and ends.
  */
 final class TargetGate implements PollingConsumerPollStrategy {
@@ -18,17 +18,17 @@ final class TargetGate implements PollingConsumerPollStrategy {
     /** The most files of one route in flight (uploading, queued, or waiting for their next attempt) before a poll. */
     static final int IN_FLIGHT_LIMIT = 1000;
 
-    private final TargetConnections connections;
+    private final TargetBreaker breaker;
     private final PollWatch watch;
 
-    TargetGate(TargetConnections connections, PollWatch watch) {
-        this.connections = connections;
+    TargetGate(TargetBreaker breaker, PollWatch watch) {
+        this.breaker = breaker;
         this.watch = watch;
     }
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        if (!connections.isOpen()) {
+        if (!breaker.isOpen()) {
             return false;
         }
         // files waiting for their next attempt hold no thread (RetryScheduler), so a server refusing every file

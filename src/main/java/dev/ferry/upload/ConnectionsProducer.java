@@ -2,7 +2,7 @@ package dev.ferry.upload;
 
 import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.Connection;
-import dev.ferry.ftps.RouteConnections;
+import dev.ferry.ftps.TargetPool;
 import dev.ferry.ftps.TargetUnavailableException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -20,9 +20,9 @@ import org.apache.commons.net.ftp.FTPFile;
 final class ConnectionsProducer extends GenericFileProducer<FTPFile> {
 
     private final FerryFtpsEndpoint endpoint;
-    private final RouteConnections connections;
+    private final TargetPool.Share connections;
 
-    ConnectionsProducer(FerryFtpsEndpoint endpoint, RouteConnections connections) {
+    ConnectionsProducer(FerryFtpsEndpoint endpoint, TargetPool.Share connections) {
         // no operations of its own: each connection's camel-ftp producer has them
         super(endpoint, null);
         this.endpoint = endpoint;

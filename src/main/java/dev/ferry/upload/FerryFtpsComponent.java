@@ -3,7 +3,7 @@ package dev.ferry.upload;
 import java.net.URI;
 import java.util.Map;
 
-import dev.ferry.ftps.RouteConnections;
+import dev.ferry.ftps.TargetPool;
 import org.apache.camel.component.file.GenericFileEndpoint;
 import org.apache.camel.component.file.remote.FtpUtils;
 import org.apache.camel.component.file.remote.FtpsComponent;
@@ -15,7 +15,7 @@ import org.apache.commons.net.ftp.FTPFile;
 
 /**
  * camel-ftp's {@code ftps} component with Ferry's connections: {@code ferry-ftps:host:port/dir?connections=#bean}
- * takes every option of {@code ftps:}, and uploads each file on one of the route's {@link RouteConnections} (its own
+ * takes every option of {@code ftps:}, and uploads each file on one of the route's {@link TargetPool.Share} (its own
  * {@link dev.ferry.ftps.FtpsClient} each) instead of one client per endpoint.
  */
 public class FerryFtpsComponent extends FtpsComponent {
@@ -25,8 +25,8 @@ public class FerryFtpsComponent extends FtpsComponent {
     @Override
     protected GenericFileEndpoint<FTPFile> buildFileEndpoint(String uri, String remaining,
             Map<String, Object> parameters) throws Exception {
-        RouteConnections connections = resolveAndRemoveReferenceParameter(parameters, "connections",
-                RouteConnections.class);
+        TargetPool.Share connections = resolveAndRemoveReferenceParameter(parameters, "connections",
+                TargetPool.Share.class);
         if (connections == null) {
             throw new IllegalArgumentException(SCHEME + " needs connections=#<the route's connections>: " + uri);
         }

@@ -1,7 +1,7 @@
 package dev.ferry.upload;
 
 import dev.ferry.ftps.FtpsClient;
-import dev.ferry.ftps.RouteConnections;
+import dev.ferry.ftps.TargetPool;
 import org.apache.camel.component.file.GenericFileProducer;
 import org.apache.camel.component.file.remote.FtpsConfiguration;
 import org.apache.camel.component.file.remote.FtpsEndpoint;
@@ -21,10 +21,10 @@ public class FerryFtpsEndpoint extends FtpsEndpoint {
     /** Exchange property: the server's last reply on the upload's connection, once camel-ftp is done with it. */
     public static final String LAST_REPLY = "ferryLastReply";
 
-    private final RouteConnections connections;
+    private final TargetPool.Share connections;
 
     FerryFtpsEndpoint(String uri, FerryFtpsComponent component, FtpsConfiguration configuration,
-            RouteConnections connections) {
+            TargetPool.Share connections) {
         super(uri, component, configuration);
         this.connections = connections;
     }

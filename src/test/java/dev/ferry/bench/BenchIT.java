@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The benchmark's small version ({@code bench/run --quick}): every scenario runs against the packaged jar, lftp,
  * rclone and curl on a local vsftpd requiring session reuse, the bytes on the server are checked after every run,
  * and the table comes out, so the benchmark keeps working. Its figures are not judged here: speed is shown by the
- * full run (README, "Performance").
+ * full run (bench/README.md).
  */
 class BenchIT {
 

@@ -47,7 +47,8 @@ class InstallIT {
             assertEquals(SERVICE_USER, Files.getOwner(root.resolve(path)).getName(), path + " not handed over");
         }
         for (String path : List.of("opt/ferry/bin/ferry", "opt/ferry/lib/quarkus-app/quarkus-run.jar",
-                "opt/ferry/README.md", "opt/ferry/docs/configuration.md", "etc/ferry/application.properties",
+                "opt/ferry/README.md", "opt/ferry/docs/configuration.md", "opt/ferry/bench/README.md",
+                "etc/ferry/application.properties",
                 "etc/ferry/routes/outbox.yaml",
                 "etc/ferry/credentials/transfer", "etc/systemd/system/ferry.service", "var/lib/ferry/outbox",
                 "var/log/ferry")) {

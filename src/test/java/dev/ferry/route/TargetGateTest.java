@@ -3,10 +3,9 @@ package dev.ferry.route;
 import java.time.Duration;
 
 import dev.ferry.config.FerryConfig;
-import dev.ferry.ftps.TargetConnections;
+import dev.ferry.ftps.TargetBreaker;
 import dev.ferry.ftps.TargetUnavailableException;
 import dev.ferry.testing.TestTargets;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.awaitility.Awaitility.await;
@@ -25,24 +24,18 @@ class TargetGateTest {
             Duration.ofSeconds(1),
             Duration.ofSeconds(1));
 
-    private final TargetConnections connections = new TargetConnections(TestTargets.target(21, "u", "p", null),
-            BACKOFF);
+    private final TargetBreaker breaker = new TargetBreaker(TestTargets.target(21, "u", "p", null), BACKOFF);
     private final PollWatch watch = new PollWatch(Duration.ofSeconds(1));
-    private final TargetGate gate = new TargetGate(connections, watch);
-
-    @AfterEach
-    void close() {
-        connections.close();
-    }
+    private final TargetGate gate = new TargetGate(breaker, watch);
 
     @Test
     void noPollWhileTheTargetIsPausedAndPollsAgainOnceThePauseEnds() {
         assertTrue(gate.begin(null, null));
         gate.commit(null, null, 0);
-        connections.failed(new TargetUnavailableException("Cannot connect to localhost:21: refused", null));
+        breaker.failed(new TargetUnavailableException("Cannot connect to localhost:21: refused", null));
         assertFalse(gate.begin(null, null), "polled while the target is paused");
         assertNull(watch.stuck(), "a poll that did not start cannot be stuck");
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(connections::isOpen);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(breaker::isOpen);
         assertTrue(gate.begin(null, null), "no poll after the pause ended");
         gate.commit(null, null, 1);
     }
