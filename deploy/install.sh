@@ -104,6 +104,8 @@ install -m 755 deploy/ferry "$ROOT/opt/ferry/bin/ferry"
 install -m 644 README.md "$ROOT/opt/ferry/README.md"
 install -d -m 755 "$ROOT/opt/ferry/docs"
 install -m 644 docs/*.md "$ROOT/opt/ferry/docs/"
+install -d -m 755 "$ROOT/opt/ferry/bench"
+install -m 644 bench/README.md "$ROOT/opt/ferry/bench/README.md"
 
 # configuration: an operator's files are never touched
 install -d -m 755 "$ROOT/etc/ferry"
