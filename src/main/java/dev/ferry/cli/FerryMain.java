@@ -15,7 +15,7 @@ import dev.ferry.ftps.Target;
 import dev.ferry.ftps.Targets;
 import dev.ferry.route.RouteParameters;
 import dev.ferry.route.Routes;
-import dev.ferry.route.Routes.RouteInfo;
+import dev.ferry.route.UploadRoute;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -101,12 +101,12 @@ public class FerryMain implements QuarkusApplication {
     /** Reached only when everything loaded: start-up has already refused any bad key or route file. */
     private int validate() {
         Map<String, Target> all = targets.all();
-        List<RouteInfo> loaded = routes.routes();
+        List<UploadRoute> loaded = routes.routes();
         System.out.printf("Configuration in %s is valid: %d target%s, %d route%s%n",
                 config.configDir().toAbsolutePath().normalize(), all.size(), all.size() == 1 ? "" : "s",
                 loaded.size(), loaded.size() == 1 ? "" : "s");
         Set<String> used = new TreeSet<>();
-        for (RouteInfo route : loaded) {
+        for (UploadRoute route : loaded) {
             RouteParameters parameters = route.parameters();
             used.add(parameters.target());
             System.out.printf("  route %s (%s): %s%s -> %s:%s, archive %s, failed %s%n", route.id(), route.file(),
@@ -141,7 +141,7 @@ public class FerryMain implements QuarkusApplication {
         TargetCheck check = new TargetCheck(System.out);
         boolean passed = true;
         for (Target target : chosen) {
-            List<RouteInfo> shipping = routes.routes().stream()
+            List<UploadRoute> shipping = routes.routes().stream()
                     .filter(route -> route.parameters().target().equals(target.name())).collect(Collectors.toList());
             passed &= check.run(target, shipping, command.write());
         }

@@ -26,7 +26,7 @@ import dev.ferry.ftps.FtpsClient;
 import dev.ferry.ftps.LoginRefusedException;
 import dev.ferry.ftps.ReuseRefusal;
 import dev.ferry.ftps.Target;
-import dev.ferry.route.Routes.RouteInfo;
+import dev.ferry.route.UploadRoute;
 
 /**
  * {@code ferry check}: walks one target through every step a delivery takes, with Ferry's own client, and prints one
@@ -56,7 +56,7 @@ final class TargetCheck {
     }
 
     /** Checks one target; {@code routes} are the routes that ship to it. Returns whether every step passed. */
-    boolean run(Target target, List<RouteInfo> routes, boolean write) {
+    boolean run(Target target, List<UploadRoute> routes, boolean write) {
         out.printf("Checking target %s: %s as '%s'%n", target.name(), target.address(), target.username());
         FtpsClient client = null;
         try {
@@ -74,7 +74,7 @@ final class TargetCheck {
                         : "no route ships to " + target.name() + ": no remote directory to probe");
             } else {
                 String home = loginDirectory(client);
-                for (RouteInfo route : routes) {
+                for (UploadRoute route : routes) {
                     probe.run(target, client, home, route);
                 }
             }

@@ -17,8 +17,8 @@ import dev.ferry.ftps.FtpsClient;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TransferReport;
 import dev.ferry.route.RouteParameters.RemoteDir;
-import dev.ferry.route.Routes.RouteInfo;
 import dev.ferry.route.TemporaryName;
+import dev.ferry.route.UploadRoute;
 
 /** The write steps of {@code ferry check}: one route's own upload path, tried with a small file. */
 final class UploadProbe {
@@ -40,7 +40,7 @@ final class UploadProbe {
      * works around by deleting first); in {@code direct} mode a second {@code STOR} over the existing name. Then the
      * clean-up. A step the server refuses fails the check as it would fail every file.
      */
-    void run(Target target, FtpsClient client, String home, RouteInfo route) throws Failed {
+    void run(Target target, FtpsClient client, String home, UploadRoute route) throws Failed {
         RemoteDir dir = route.parameters().remoteDir();
         String where = dir + " (route " + route.id() + ")";
         long start = System.nanoTime();

@@ -76,14 +76,17 @@ public class Delivery {
     private final RouteParameters.RemoteDir remoteDir;
     private final Duration localFailureDelay;
     private final Pickup pickup;
-    private volatile String routeId = "?";
-    private volatile RouteReport routeReport;
+    private final String routeId;
+    private final RouteReport routeReport;
     private final PollWatch watch;
     /** Keys of files this process delivered and has not archived yet (the archive could not take them). */
     private final Set<String> awaitingArchive = ConcurrentHashMap.newKeySet();
 
-    Delivery(Target target, TargetBreaker breaker, TargetPool.Share routeConnections, DeliveryRecord delivered,
-            RouteParameters route, Duration localFailureDelay, Duration pollStuckAfter) {
+    Delivery(String routeId, Target target, TargetBreaker breaker, TargetPool.Share routeConnections,
+            DeliveryRecord delivered, RouteParameters route, RouteReport routeReport, Duration localFailureDelay,
+            Duration pollStuckAfter) {
+        this.routeId = routeId;
+        this.routeReport = routeReport;
         this.target = target;
         this.breaker = breaker;
         this.routeConnections = routeConnections;
@@ -100,11 +103,6 @@ public class Delivery {
         this.localFailureDelay = localFailureDelay;
     }
 
-    /** The route's share of its target's connections (the template's {@code connections} bean). */
-    TargetPool.Share connections() {
-        return routeConnections;
-    }
-
     /** Whether the route's poll is stuck, for the readiness check. */
     public PollWatch pollWatch() {
         return watch;
@@ -117,12 +115,6 @@ public class Delivery {
 
     public Target target() {
         return target;
-    }
-
-    /** The route this delivery belongs to, once it exists, and where its outcomes go. */
-    void named(String id, RouteReport report) {
-        this.routeId = id;
-        this.routeReport = report;
     }
 
     public void beforeUpload(Exchange exchange) throws IOException {

@@ -2,7 +2,6 @@ package dev.ferry.route;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,9 +11,6 @@ import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetPool;
 import dev.ferry.upload.FerryFtpsComponent;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
-import org.apache.camel.component.file.GenericFileFilter;
-import org.apache.camel.spi.PollingConsumerPollStrategy;
 
 import static dev.ferry.route.RouteParameters.ARCHIVE;
 import static dev.ferry.route.RouteParameters.FAILED;
@@ -34,7 +30,8 @@ import static dev.ferry.route.RouteParameters.TARGET;
  * <p>
  * A route file sets the parameters of {@link RouteParameters}; {@link RouteFileLoader} checks them, and fills in
  * what comes from the target ({@link #fromTarget}): its address, its timeouts and its upload mode. The route's own
- * objects (its gate, pickup filter, upload threads, connections and delivery) are template beans, local to the route.
+ * objects (its gate, pickup filter, upload threads, connections and delivery) are {@link UploadRoute}'s, bound to the
+ * route alone.
  */
 @ApplicationScoped
 public class FtpsUploadTemplate extends RouteBuilder {
@@ -47,12 +44,6 @@ public class FtpsUploadTemplate extends RouteBuilder {
     private static final String DATA_TIMEOUT = "dataTimeout";
     private static final String TEMP_FILE_NAME = "tempFileName";
     private static final String FILE_EXIST = "fileExist";
-
-    private final Routes routes;
-
-    public FtpsUploadTemplate(Routes routes) {
-        this.routes = routes;
-    }
 
     @Override
     public void configure() {
@@ -78,13 +69,9 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 .templateOptionalParameter(TEMP_FILE_NAME,
                         "The temporary name in temp-rename upload mode (TemporaryName); absent in direct mode")
                 .templateOptionalParameter(FILE_EXIST, "TryRename (temp-rename upload mode) or Override (direct)")
-                .templateBean("delivery", Delivery.class, routes::delivery)
-                .templateBean("gate", PollingConsumerPollStrategy.class, routes::gate)
-                .templateBean("pickup", GenericFileFilter.class, rtc -> routes.delivery(rtc).pickup())
-                .templateBean("readLock", GenericFileExclusiveReadLockStrategy.class,
-                        rtc -> routes.delivery(rtc).pickup().readLock())
-                .templateBean("workers", ExecutorService.class, routes::workers)
-                .templateBean("connections", TargetPool.Share.class, rtc -> routes.delivery(rtc).connections())
+                // the route's own beans ({{delivery}}, {{gate}}, {{pickup}}, {{readLock}}, {{workers}},
+                // {{connections}}) are bound to each route by the loader, once Camel has given it its id
+                // (UploadRoute.bindTo)
                 // Ferry moves each file itself (to the archive or the failed directory): Camel neither moves nor
                 // remembers it. The pickup filter takes regular files that match include and have been unchanged
                 // for stableFor (in ms, as the loader writes it); Camel's read lock checks that again just before

@@ -88,16 +88,17 @@ public class RouteFileLoader {
         Map<String, String> ids = new HashMap<>();
         for (Path file : files) {
             String name = dir.relativize(file).toString();
-            Map<Path, RouteParameters> made = new HashMap<>();
+            Map<RouteDefinition, Checked> made = new IdentityHashMap<>();
             // checks each route of this file as Camel makes it from the template, before anything polls
             model.addRouteTemplateDefinitionConverter(FtpsUploadTemplate.TEMPLATE_ID, (template, parameters) -> {
                 RouteParameters route = RouteParameters.parse(name, parameters, context::resolvePropertyPlaceholders);
                 checks.check(name, route);
                 Target target = targets.get(route.target(), name + ": parameter target");
-                routes.add(name, route, target);
-                made.put(route.source(), route);
                 parameters.putAll(FtpsUploadTemplate.fromTarget(route, target));
-                return RouteTemplateDefinition.Converter.DEFAULT_CONVERTER.apply(template, parameters);
+                RouteDefinition definition = RouteTemplateDefinition.Converter.DEFAULT_CONVERTER.apply(template,
+                        parameters);
+                made.put(definition, new Checked(route, target));
+                return definition;
             });
             Set<RouteDefinition> before = Collections.newSetFromMap(new IdentityHashMap<>());
             before.addAll(model.getRouteDefinitions());
@@ -116,6 +117,12 @@ public class RouteFileLoader {
                         + " defines no route: expected a list holding '- templatedRoute:' with"
                         + " routeTemplateRef: " + FtpsUploadTemplate.TEMPLATE_ID + ", a routeId and its parameters");
             }
+            for (RouteDefinition route : made.keySet()) {
+                if (!added.contains(route)) {
+                    throw new ConfigurationException(name + ": routeId '" + route.getRouteId()
+                            + "' is used twice in this file; give each route its own routeId");
+                }
+            }
             for (RouteDefinition route : added) {
                 if (!route.isCreatedFromTemplate()) {
                     throw new ConfigurationException(name + ": route " + route.getRouteId()
@@ -128,9 +135,10 @@ public class RouteFileLoader {
                             name + ": routeId '" + route.getRouteId() + "' is already used by " + other
                                     + "; give each route its own routeId");
                 }
-                Path source = Path.of(String.valueOf(route.getTemplateParameters().get(RouteParameters.SOURCE)));
-                routes.named(route.getRouteId(), source);
-                RouteParameters parameters = made.get(source);
+                Checked checked = made.get(route);
+                RouteParameters parameters = checked.parameters();
+                routes.add(route.getRouteId(), name, parameters, checked.target())
+                        .bindTo(route.getRouteTemplateContext());
                 LOG.info("{}: route {} ships {}{}{} to {}:{}", name, route.getRouteId(), parameters.source(),
                         parameters.recursive() ? " (and below)" : "",
                         parameters.include() == null
@@ -139,6 +147,10 @@ public class RouteFileLoader {
                         parameters.target(), parameters.remoteDir());
             }
         }
+    }
+
+    /** A route's parameters as checked when Camel made it from the template, and its target. */
+    private record Checked(RouteParameters parameters, Target target) {
     }
 
     /**

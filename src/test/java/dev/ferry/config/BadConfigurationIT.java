@@ -130,6 +130,26 @@ class BadConfigurationIT {
     }
 
     @Test
+    void duplicateRouteIdsInOneFile() throws Exception {
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        String route = """
+                - templatedRoute:
+                    routeTemplateRef: ftps-upload
+                    routeId: upload
+                    parameters:
+                      - name: source
+                        value: "%s"
+                      - name: target
+                        value: site
+                      - name: remoteDir
+                        value: /in
+                """;
+        config.target("site", 2121, "u", "p").routeFile("upload.yaml",
+                route.formatted(outbox) + route.formatted(other));
+        assertFailsWith("routes/upload.yaml: routeId 'upload' is used twice in this file");
+    }
+
+    @Test
     void twoRoutesOnOneSource() throws Exception {
         config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in").route("again", outbox, "site",
                 "/other");

@@ -1,0 +1,38 @@
+package dev.ferry.route;
+
+import java.util.concurrent.ExecutorService;
+
+import dev.ferry.ftps.Target;
+import dev.ferry.ftps.TargetPool;
+import org.apache.camel.RouteTemplateContext;
+import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
+import org.apache.camel.component.file.GenericFileFilter;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+
+/**
+ * One route of {@code routes/*.yaml}, made by {@link RouteFileLoader} once Camel has given it its id: its checked
+ * parameters, its target, and the objects it runs on, which {@link #bindTo} hands to Camel as the route's own beans
+ * (the template refers to them as {@code {{delivery}}}, {@code {{gate}}}, ...).
+ *
+ * @param id          the route's id ({@code routeId} in its file)
+ * @param file        the route file, relative to the config directory
+ * @param parameters  what the file sets, checked
+ * @param target      where the route ships to
+ * @param delivery    each file's outcome, and the route's report
+ * @param gate        keeps the route from polling while its target is paused
+ * @param workers     the threads the route uploads on, one per connection its target allows
+ * @param connections the route's share of its target's connections
+ */
+public record UploadRoute(String id, String file, RouteParameters parameters, Target target, Delivery delivery,
+        TargetGate gate, ExecutorService workers, TargetPool.Share connections) {
+
+    /** Binds the route's objects to its template context: local to the route, nothing in Camel's global registry. */
+    void bindTo(RouteTemplateContext route) {
+        route.bind("delivery", Delivery.class, delivery);
+        route.bind("gate", PollingConsumerPollStrategy.class, gate);
+        route.bind("pickup", GenericFileFilter.class, delivery.pickup());
+        route.bind("readLock", GenericFileExclusiveReadLockStrategy.class, delivery.pickup().readLock());
+        route.bind("workers", ExecutorService.class, workers);
+        route.bind("connections", TargetPool.Share.class, connections);
+    }
+}
