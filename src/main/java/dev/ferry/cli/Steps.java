@@ -29,8 +29,9 @@ final class Steps {
 
     /** The passive reply, when a data connection failed before it was described. */
     void passiveLine(FtpsClient client) {
-        if (client.lastPassiveReply() != null) {
-            line("info", "passive", client.lastPassiveReply());
+        String passive = client.report().passiveReply();
+        if (passive != null) {
+            line("info", "passive", passive);
         }
     }
 

@@ -210,7 +210,7 @@ final class TargetCheck {
             steps.passiveLine(client);
             throw steps.fail("data", e.getMessage());
         }
-        DataChannel channel = client.lastDataChannel();
+        DataChannel channel = client.report().dataChannel();
         if (channel != null) {
             steps.line("ok", "passive", channel.passiveReply() + " -> " + channel.address() + " ("
                     + target.key("passive-address") + "=" + target.passiveAddress().name().toLowerCase() + ")");

@@ -14,9 +14,9 @@ import dev.ferry.config.TargetConfig.Storage;
 import dev.ferry.config.TargetConfig.UploadMode;
 import dev.ferry.ftps.DataChannel;
 import dev.ferry.ftps.FtpsClient;
+import dev.ferry.ftps.RemoteDir;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TransferReport;
-import dev.ferry.route.RouteParameters.RemoteDir;
 import dev.ferry.route.TemporaryName;
 import dev.ferry.route.UploadRoute;
 
@@ -55,7 +55,7 @@ final class UploadProbe {
         try {
             left.add(sent);
             TransferReport first = store(client, sent, probe, where, "data");
-            DataChannel channel = client.lastDataChannel();
+            DataChannel channel = client.report().dataChannel();
             if (channel != null) {
                 steps.line("ok", "passive", channel.passiveReply() + " -> " + channel.address() + " ("
                         + target.key("passive-address") + "=" + target.passiveAddress().name().toLowerCase() + ")");
@@ -95,22 +95,9 @@ final class UploadProbe {
                 throw steps.fail("write", where + ": cannot return to the login directory " + home + ": "
                         + client.getReplyString().trim());
             }
-            if (dir.absolute() && !client.changeWorkingDirectory("/")) {
-                throw steps.fail("write", where + ": cannot change to / : " + client.getReplyString().trim());
-            }
-            boolean made = false;
-            for (String part : dir.path().isEmpty() ? new String[0] : dir.path().split("/")) {
-                if (!client.changeWorkingDirectory(part)) {
-                    if (!client.makeDirectory(part) || !client.changeWorkingDirectory(part)) {
-                        throw steps.fail("write", where + ": cannot create or enter " + part + ": "
-                                + client.getReplyString().trim() + "; the route could not deliver there either");
-                    }
-                    made = true;
-                }
-            }
-            return made;
+            return dir.enter(client);
         } catch (IOException e) {
-            throw steps.fail("write", where + ": " + e.getMessage());
+            throw steps.fail("write", where + ": " + e.getMessage() + "; the route could not deliver there either");
         }
     }
 
@@ -122,7 +109,7 @@ final class UploadProbe {
                 throw steps.fail(step, where + ": STOR " + name + " refused: " + client.getReplyString().trim()
                         + "; every file of this route would be");
             }
-            return client.lastTransfer();
+            return client.report().transfer();
         } catch (IOException e) {
             steps.passiveLine(client);
             throw steps.fail(step,

@@ -84,19 +84,9 @@ public class FtpsClient extends ControlConnection {
         return upload.stalled();
     }
 
-    /** The last successful upload on this client, for the route's log line; {@code null} before the first. */
-    public TransferReport lastTransfer() {
-        return upload.lastTransfer();
-    }
-
-    /** The server's last EPSV or PASV reply, {@code null} before the first. */
-    public String lastPassiveReply() {
-        return data.lastPassiveReply();
-    }
-
-    /** The last data connection opened on this client, {@code null} before the first. */
-    public DataChannel lastDataChannel() {
-        return data.lastDataChannel();
+    /** What this client's session has shown so far: the last passive reply, data connection and upload. */
+    public SessionReport report() {
+        return new SessionReport(data.lastPassiveReply(), data.lastDataChannel(), upload.lastTransfer());
     }
 
     /**

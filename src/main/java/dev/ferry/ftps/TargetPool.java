@@ -53,9 +53,9 @@ public final class TargetPool implements AutoCloseable {
         return breaker;
     }
 
-    /** A route's share of this target's connections; {@code fromRoot} as {@link FtpsClient} takes it. */
-    public Share forRoute(String route, boolean fromRoot) {
-        Share share = new Share(route, fromRoot);
+    /** A route's share of this target's connections, for uploads into {@code remoteDir}. */
+    public Share forRoute(String route, RemoteDir remoteDir) {
+        Share share = new Share(route, remoteDir);
         synchronized (this) {
             shares.add(share);
         }
@@ -138,20 +138,25 @@ public final class TargetPool implements AutoCloseable {
     public final class Share {
 
         private final String route;
-        private final boolean fromRoot;
+        private final RemoteDir remoteDir;
         /** Connections not in use, most recently used first: that one is taken next, the last is closed first. */
         private final Deque<Connection> idle = new ArrayDeque<>();
         /** Connections held, idle or in use. */
         private int heldByRoute;
         private boolean closed;
 
-        private Share(String route, boolean fromRoot) {
+        private Share(String route, RemoteDir remoteDir) {
             this.route = route;
-            this.fromRoot = fromRoot;
+            this.remoteDir = remoteDir;
         }
 
         public String route() {
             return route;
+        }
+
+        /** Where the route's files go: its connections start at the server's root when it is absolute. */
+        public RemoteDir remoteDir() {
+            return remoteDir;
         }
 
         /**
@@ -252,7 +257,7 @@ public final class TargetPool implements AutoCloseable {
 
         /** A new client for this route, not yet connected: it connects on its first upload. */
         private Connection newConnection() {
-            FtpsClient client = new FtpsClient(target, fromRoot, timer);
+            FtpsClient client = new FtpsClient(target, remoteDir.absolute(), timer);
             client.onLogin(breaker::loggedIn);
             client.connectGuard(breaker::admit);
             clients.add(client);

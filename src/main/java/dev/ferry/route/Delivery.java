@@ -17,6 +17,7 @@ import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.Connection;
 import dev.ferry.ftps.Names;
 import dev.ferry.ftps.PartialUploads;
+import dev.ferry.ftps.RemoteDir;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetBreaker;
 import dev.ferry.ftps.TargetPausedException;
@@ -73,7 +74,7 @@ public class Delivery {
     private final DeliveryRecord delivered;
     private final Path archiveDir;
     private final Path failedDir;
-    private final RouteParameters.RemoteDir remoteDir;
+    private final RemoteDir remoteDir;
     private final Duration localFailureDelay;
     private final Pickup pickup;
     private final String routeId;

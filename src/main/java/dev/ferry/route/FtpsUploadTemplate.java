@@ -37,7 +37,6 @@ import static dev.ferry.route.RouteParameters.TARGET;
 public class FtpsUploadTemplate extends RouteBuilder {
 
     public static final String TEMPLATE_ID = "ftps-upload";
-    private static final String REMOTE_PATH = "remotePath";
     private static final String HOST = "host";
     private static final String PORT = "port";
     private static final String CONNECT_TIMEOUT = "connectTimeout";
@@ -61,7 +60,6 @@ public class FtpsUploadTemplate extends RouteBuilder {
                         "How long a file must be unchanged before pickup")
                 // set by Ferry from the route's parameters and its target (fromTarget), never by a route file:
                 // optional to Camel, which checks mandatory parameters before Ferry's converter adds them
-                .templateOptionalParameter(REMOTE_PATH, "remoteDir without its leading '/', as camel-ftp takes it")
                 .templateOptionalParameter(HOST, "ferry.targets.<target>.host")
                 .templateOptionalParameter(PORT, "ferry.targets.<target>.port")
                 .templateOptionalParameter(CONNECT_TIMEOUT, "ferry.targets.<target>.connect-timeout, in ms")
@@ -95,7 +93,7 @@ public class FtpsUploadTemplate extends RouteBuilder {
                         // in each command (stepwise=false), not by a CWD per level. The temporary name (absent when
                         // the target uploads directly) is a dot-name in the same directory, renamed without an
                         // existence check (RNTO replaces)
-                        .to(FerryFtpsComponent.SCHEME + ":{{host}}:{{port}}/{{remotePath}}?connections=#{{connections}}"
+                        .to(FerryFtpsComponent.SCHEME + ":{{host}}:{{port}}?connections=#{{connections}}"
                                 + "&passiveMode=true&binary=true&autoCreate=true&stepwise=false"
                                 + "&maximumReconnectAttempts=0&throwExceptionOnConnectFailed=true"
                                 + "&connectTimeout={{connectTimeout}}&soTimeout={{dataTimeout}}&timeout={{dataTimeout}}"
@@ -115,7 +113,6 @@ public class FtpsUploadTemplate extends RouteBuilder {
         values.put(SOURCE, route.source().toString());
         values.put(RECURSIVE, String.valueOf(route.recursive()));
         values.put(STABLE_FOR, String.valueOf(route.stableFor().toMillis()));
-        values.put(REMOTE_PATH, route.remoteDir().path());
         values.put(HOST, target.host());
         values.put(PORT, String.valueOf(target.port()));
         values.put(CONNECT_TIMEOUT, String.valueOf(target.connectTimeout().toMillis()));

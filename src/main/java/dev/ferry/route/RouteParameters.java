@@ -10,6 +10,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import dev.ferry.ftps.Names;
+import dev.ferry.ftps.RemoteDir;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.TimeUtils;
@@ -21,8 +22,8 @@ import org.apache.camel.util.TimeUtils;
  * @param source    {@code source} (required): local directory files are picked up from.
  * @param target    {@code target} (required): name of a target, {@code ferry.targets.<name>}.
  * @param remoteDir {@code remoteDir} (required): remote directory, absolute ({@code /incoming}) or relative to the
- *                  login directory ({@code incoming}); missing directories are created. Neither it nor {@code source}
- *                  may hold {@code ? & # % { } $ \} or control characters.
+ *                  login directory ({@code incoming}); missing directories are created. Used as written ({@link RemoteDir}):
+ *                  only control characters and {@code \} are refused.
  * @param include   {@code include}: file-name glob ({@code *.csv}, {@code report-?.txt}), matched case-insensitively;
  *                  default {@code *}, every file. Names starting with {@code .} are never picked up.
  * @param recursive {@code recursive}: {@code true} to pick up files in subdirectories too, keeping their relative
@@ -53,33 +54,6 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
             STABLE_FOR);
 
     /**
-     * A remote directory with one meaning: {@code absolute} says whether the client starts from the server's root
-     * ({@code /}) or from the login directory; {@code path} is the rest, relative, as Camel's FTP endpoint takes it.
-     */
-    public record RemoteDir(boolean absolute, String path) {
-
-        static RemoteDir of(String value) {
-            boolean absolute = value.startsWith("/");
-            String path = value.replaceAll("/{2,}", "/").replaceAll("^/", "").replaceAll("/$", "");
-            return new RemoteDir(absolute, path);
-        }
-
-        /** Where a file with this relative path ends on the server, as log lines and reports show it. */
-        public String file(String relativePath) {
-            String directory = toString();
-            return directory.isEmpty() || directory.endsWith("/")
-                    ? directory + relativePath
-                    : directory + "/" + relativePath;
-        }
-
-        /** As the operator wrote it, for log lines and reports. */
-        @Override
-        public String toString() {
-            return (absolute ? "/" : "") + path;
-        }
-    }
-
-    /**
      * Parses a route's parameters. {@code where} names the route file in messages; {@code resolve} resolves property
      * placeholders in a value ({@code {{outbox.dir}}}). Kebab-case names ({@code remote-dir}) are accepted too.
      */
@@ -87,7 +61,7 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
         Values values = new Values(where, parameters, resolve);
         Path source = values.path(SOURCE, null);
         String target = values.required(TARGET);
-        RemoteDir remoteDir = RemoteDir.of(values.uriSafe(REMOTE_DIR, values.required(REMOTE_DIR)));
+        RemoteDir remoteDir = values.remoteDir(REMOTE_DIR);
         String include = values.optional(INCLUDE);
         return new RouteParameters(source, target, remoteDir,
                 include == null || include.equals("*")
@@ -174,9 +148,9 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
         }
 
         /**
-         * Values that go into an endpoint URI must not be able to change its meaning: a {@code ?}, {@code &} or
-         * {@code #} could add options (another client, another trust manager), {@code {}} or {@code $} placeholders,
-         * {@code %} escapes; a line break or a backslash would reach the server as another command or directory.
+         * Local directories go into the file endpoint's URI, which they must not be able to change: a {@code ?},
+         * {@code &} or {@code #} could add options, {@code {}} or {@code $} placeholders, {@code %} escapes.
+         * Control characters and backslashes are refused too.
          */
         String uriSafe(String name, String value) {
             for (int i = 0; i < value.length(); i++) {
@@ -190,6 +164,16 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
                 }
             }
             return value;
+        }
+
+        RemoteDir remoteDir(String name) {
+            String value = required(name);
+            try {
+                return RemoteDir.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(where + ": parameter '" + name + "' = " + quoted(value) + " "
+                        + e.getMessage() + "; rename the directory or choose another");
+            }
         }
 
         boolean bool(String name) {

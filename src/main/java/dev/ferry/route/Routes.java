@@ -50,7 +50,7 @@ public class Routes {
                     name, made, TargetPool::held);
             return made;
         });
-        TargetPool.Share share = pool.forRoute(file, route.remoteDir().absolute());
+        TargetPool.Share share = pool.forRoute(file, route.remoteDir());
         Delivery delivery = new Delivery(id, target, pool.breaker(), share, record(file, route.source()), route,
                 outcomes.forRoute(id, route.target(), route.source(), route.include(), route.recursive()),
                 config.retry().localFailureDelay(), config.health().pollStuckAfter());

@@ -55,7 +55,7 @@ final class ConnectionsProducer extends GenericFileProducer<FTPFile> {
             });
             Exception failure = exchange.getException();
             if (failure == null) {
-                exchange.setProperty(FerryFtpsEndpoint.TRANSFER, connection.client().lastTransfer());
+                exchange.setProperty(FerryFtpsEndpoint.TRANSFER, connection.client().report().transfer());
             } else if (Causes.find(failure, TargetUnavailableException.class).isEmpty()) {
                 connections.uploadFailed();
             }

@@ -237,7 +237,7 @@ class TransferFamilyTwinTest {
         Path local = TestFiles.random(tmp.resolve("local/full.csv"), 1000, 8);
         try (FtpsClient client = client("TLSv1.2"); InputStream in = Files.newInputStream(local)) {
             assertTrue(client.storeFile("full.csv", in), client.getReplyString());
-            assertFalse(client.lastTransfer().sessionResumed(), "the server resumed a session");
+            assertFalse(client.report().transfer().sessionResumed(), "the server resumed a session");
         }
         TestFiles.assertSameBytes(local, root().resolve("full.csv"));
         assertEquals(1, server.sessions().notResumed());
@@ -296,7 +296,7 @@ class TransferFamilyTwinTest {
         try (FtpsClient client = client("TLSv1.2");
                 InputStream in = new java.io.ByteArrayInputStream("ferry\n".getBytes())) {
             assertTrue(client.storeFile("ferry.csv", in), client.getReplyString());
-            assertTrue(client.lastTransfer().sessionResumed());
+            assertTrue(client.report().transfer().sessionResumed());
         }
         assertEquals("stock\n", Files.readString(root().resolve("stock.csv")));
         assertEquals("ferry\n", Files.readString(root().resolve("ferry.csv")));

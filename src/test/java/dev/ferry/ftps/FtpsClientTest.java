@@ -73,7 +73,7 @@ class FtpsClientTest {
                 try (InputStream in = Files.newInputStream(local)) {
                     assertTrue(client.storeFile("file-" + i, in), client.getReplyString());
                 }
-                TransferReport report = client.lastTransfer();
+                TransferReport report = client.report().transfer();
                 assertTrue(report.sessionResumed(), "client saw a full handshake on upload " + i);
                 assertEquals(tls, report.tlsProtocol());
                 assertEquals(SIZES.get(i), report.bytes());

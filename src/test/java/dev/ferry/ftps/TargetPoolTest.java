@@ -132,7 +132,7 @@ class TargetPoolTest {
     @Test
     void aRouteAloneMayHoldEveryConnectionAndAFifthUploadWaitsForOne() throws Exception {
         breaker.succeeded(); // the target has worked: its connections are shared, not probed
-        TargetPool.Share route = pool.forRoute("a.yaml", false);
+        TargetPool.Share route = pool.forRoute("a.yaml", RemoteDir.of("in"));
         List<Connection> held = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             held.add(route.acquire());
@@ -148,8 +148,8 @@ class TargetPoolTest {
     @Test
     void withTwoRoutesEachLeavesTheOtherAConnection() throws Exception {
         breaker.succeeded(); // the target has worked: its connections are shared, not probed
-        TargetPool.Share busy = pool.forRoute("a.yaml", false);
-        TargetPool.Share other = pool.forRoute("b.yaml", true);
+        TargetPool.Share busy = pool.forRoute("a.yaml", RemoteDir.of("in"));
+        TargetPool.Share other = pool.forRoute("b.yaml", RemoteDir.of("/in"));
         List<Connection> held = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             held.add(busy.acquire());
@@ -167,8 +167,8 @@ class TargetPoolTest {
     @Test
     void aRouteThatNeedsAConnectionClosesAnIdleOneOfAnotherRoute() throws Exception {
         breaker.succeeded(); // the target has worked: its connections are shared, not probed
-        TargetPool.Share first = pool.forRoute("a.yaml", false);
-        TargetPool.Share second = pool.forRoute("b.yaml", false);
+        TargetPool.Share first = pool.forRoute("a.yaml", RemoteDir.of("in"));
+        TargetPool.Share second = pool.forRoute("b.yaml", RemoteDir.of("in"));
         List<Connection> idle = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             idle.add(first.acquire());
@@ -187,7 +187,7 @@ class TargetPoolTest {
     @Test
     void aStoppedRouteClosesItsConnectionsAndTakesNoMore() throws Exception {
         breaker.succeeded(); // the target has worked: its connections are shared, not probed
-        TargetPool.Share route = pool.forRoute("a.yaml", false);
+        TargetPool.Share route = pool.forRoute("a.yaml", RemoteDir.of("in"));
         Connection inUse = route.acquire();
         route.release(route.acquire());
         assertEquals(2, pool.held());
@@ -235,7 +235,7 @@ class TargetPoolTest {
     @Test
     void afterAPauseAnIdleLoggedInConnectionWaitsForTheProbeToo() throws Exception {
         breaker.succeeded();
-        TargetPool.Share route = pool.forRoute("a.yaml", false);
+        TargetPool.Share route = pool.forRoute("a.yaml", RemoteDir.of("in"));
         Connection first = route.acquire();
         route.release(route.acquire());
         route.release(first);

@@ -128,6 +128,44 @@ class RouteOptionsIT {
         }
     }
 
+    /**
+     * Directory names that mean something in a URI (valid S3 keys) never go into one: the route and {@code ferry
+     * check} use them exactly as written, absolute and relative, in both upload modes.
+     */
+    @Test
+    void aRemoteDirectoryIsUsedExactlyAsWritten() throws Exception {
+        String absolute = "/in box/a#1%20&b=$c{d}?e";
+        String relative = "out dir/x&y#z";
+        Path temp = Files.createDirectories(tmp.resolve("temp"));
+        Path direct = Files.createDirectories(tmp.resolve("direct"));
+        config.route("temp", temp, "transfer", absolute).target("plain", server.port(), "ferry", "secret")
+                .property("ferry.targets.plain.upload-mode", "direct").route("direct", direct, "plain", relative);
+
+        FerryProcess.Finished check = FerryProcess.run(config, "check");
+        assertEquals(0, check.exit(), check.toString());
+        assertTrue(check.output().contains(absolute + " (route temp): created the directory"), check.toString());
+        assertTrue(check.output().contains(relative + " (route direct): created the directory"), check.toString());
+
+        try (FerryProcess ferry = FerryProcess.start(config)) {
+            Path tempFile = TestFiles.random(tmp.resolve("staging/one.bin"), 70_000, 1);
+            Path directFile = TestFiles.random(tmp.resolve("staging/two.bin"), 80_000, 2);
+            Files.move(tempFile, temp.resolve("one.bin"));
+            Files.move(directFile, direct.resolve("two.bin"));
+            await().atMost(DELIVERY).until(() -> noFilesIn(temp) && noFilesIn(direct));
+        }
+        TestFiles.assertSameBytes(TestFiles.today(temp.resolve(".archive")).resolve("one.bin"),
+                tmp.resolve("server").resolve(absolute.substring(1)).resolve("one.bin"));
+        TestFiles.assertSameBytes(TestFiles.today(direct.resolve(".archive")).resolve("two.bin"),
+                tmp.resolve("server").resolve(relative).resolve("two.bin"));
+        try (var inBox = Files.list(tmp.resolve("server/in box"))) {
+            assertEquals(List.of("a#1%20&b=$c{d}?e"), inBox.map(p -> p.getFileName().toString()).toList(),
+                    "one directory, named as written, and no temporary or check file left in it");
+        }
+        try (var left = Files.list(tmp.resolve("server").resolve(absolute.substring(1)))) {
+            assertEquals(List.of("one.bin"), left.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
     @Test
     void directModeWritesTheFinalNameOnly() throws Exception {
         Path outbox = Files.createDirectories(tmp.resolve("outbox"));

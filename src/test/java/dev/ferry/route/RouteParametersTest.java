@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import dev.ferry.ftps.RemoteDir;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,7 @@ class RouteParametersTest {
                 "include", "*", "recursive", "false", "stableFor", "1s"));
         assertEquals(Path.of("/data/outbox"), route.source());
         assertEquals("transfer", route.target());
-        assertEquals(new RouteParameters.RemoteDir(true, "incoming"), route.remoteDir());
+        assertEquals(new RemoteDir(true, "incoming"), route.remoteDir());
         assertNull(route.include(), "'*' takes every file");
         assertFalse(route.recursive());
         assertEquals(Path.of("/data/outbox/.archive"), route.archive());
@@ -42,7 +43,7 @@ class RouteParametersTest {
                 "stable-for", "500ms", "archive", "/srv/archive/../kept"));
         RouteParameters route = RouteParameters.parse(FILE, raw, value -> value.replace("{{outbox}}", "/data/out"));
         assertEquals(Path.of("/data/out"), route.source());
-        assertEquals(new RouteParameters.RemoteDir(false, "in/sub"), route.remoteDir(),
+        assertEquals(new RemoteDir(false, "in/sub"), route.remoteDir(),
                 "relative to the login directory");
         assertEquals("in/sub", route.remoteDir().toString());
         assertEquals(Duration.ofMillis(500), route.stableFor());
@@ -51,9 +52,9 @@ class RouteParametersTest {
 
     @Test
     void aRemoteDirHasOneMeaningWhereverItIsUsed() {
-        assertEquals(new RouteParameters.RemoteDir(true, "a/b"), RouteParameters.RemoteDir.of("//a//b/"));
-        assertEquals("/a/b", RouteParameters.RemoteDir.of("//a//b/").toString());
-        assertEquals(new RouteParameters.RemoteDir(true, ""), RouteParameters.RemoteDir.of("/"));
+        assertEquals(new RemoteDir(true, "a/b"), RemoteDir.of("//a//b/"));
+        assertEquals("/a/b", RemoteDir.of("//a//b/").toString());
+        assertEquals(new RemoteDir(true, ""), RemoteDir.of("/"));
     }
 
     @Test
@@ -84,13 +85,23 @@ class RouteParametersTest {
         assertEquals(FILE + ": parameter 'target' is required", refusal(Map.of("source", "/s", "remoteDir", "/in")));
     }
 
+    /** Valid S3 keys and directory names: the remote directory never goes into an endpoint URI. */
     @ParameterizedTest
-    @ValueSource(strings = {"/in?ftpClient=#other", "/in&binary=false", "/in#x", "/in%0d", "/in{{x}}", "/in${x}",
-            "/in\\x", "/in\r\nDELE x"})
-    void aRemoteDirThatCouldChangeTheEndpointOrTheCommandIsRefused(String remoteDir) {
+    @ValueSource(strings = {"/in?ftpClient=#other", "/in&binary=false", "/in#x", "/in%0d", "/in{x}", "/in${x}",
+            "/my bucket/in box"})
+    void aRemoteDirIsUsedAsWritten(String remoteDir) {
+        RouteParameters route = RouteParameters.parse(FILE,
+                Map.of("source", "/s", "target", "t", "remoteDir", remoteDir), UnaryOperator.identity());
+        assertEquals(remoteDir, route.remoteDir().toString());
+        assertEquals(remoteDir.substring(1), route.remoteDir().path());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/in\\x", "/in\r\nDELE x", "/in\nx", "/in\u0085x", "/in\u2028x", "/in\u0000x"})
+    void aRemoteDirThatCannotBeSentAsOneArgumentIsRefused(String remoteDir) {
         String message = refusal(Map.of("source", "/s", "target", "t", "remoteDir", remoteDir));
         assertTrue(message.startsWith(FILE + ": parameter 'remoteDir' = '"), message);
-        assertTrue(message.contains("which Ferry does not accept in a directory name"), message);
+        assertTrue(message.contains("which cannot be sent to a server as part of a directory name"), message);
         assertFalse(message.contains("\r") || message.contains("\n"),
                 "the message itself must stay on one line: " + message);
     }
