@@ -22,10 +22,12 @@ import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.demo.TestCertificates;
 import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
+import dev.ferry.testing.InjectServer;
 import dev.ferry.testing.PrometheusText;
 import dev.ferry.testing.TestFiles;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager.TestInjector;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -46,7 +48,8 @@ class DeliveryTest {
     static final Path BASE = Path.of("target", "it", "delivery").toAbsolutePath();
     static final Path OUTBOX = BASE.resolve("outbox");
     static final Path SERVER_ROOT = BASE.resolve("server");
-    static EmbeddedFtpsServer server;
+    @InjectServer
+    EmbeddedFtpsServer server;
 
     @TestHTTPResource("/q/health")
     URI health;
@@ -171,6 +174,8 @@ class DeliveryTest {
 
     public static class ReuseEnforcingServer implements QuarkusTestResourceLifecycleManager {
 
+        private EmbeddedFtpsServer server;
+
         @Override
         public Map<String, String> start() {
             try {
@@ -192,6 +197,12 @@ class DeliveryTest {
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the embedded FTPS server", e);
             }
+        }
+
+        @Override
+        public void inject(TestInjector injector) {
+            injector.injectIntoFields(server,
+                    new TestInjector.AnnotatedAndMatchesType(InjectServer.class, EmbeddedFtpsServer.class));
         }
 
         @Override

@@ -20,10 +20,12 @@ import java.util.concurrent.TimeUnit;
 import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.FerryConfigDir;
+import dev.ferry.testing.InjectServer;
 import dev.ferry.testing.TestFiles;
 import dev.ferry.testing.TestServers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager.TestInjector;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +48,8 @@ class PickupTest {
     static final Path REMOTE = BASE.resolve("server/in");
     static final AuditLog AUDIT = AuditLog.at(BASE.resolve("audit.jsonl"));
     private static final Duration DELIVERY = Duration.ofSeconds(60);
-    static EmbeddedFtpsServer server;
+    @InjectServer
+    EmbeddedFtpsServer server;
 
     @Test
     void aFileStillBeingAppendedToIsSentWholeOnceStable() throws Exception {
@@ -176,7 +179,7 @@ class PickupTest {
      * Drops a 10,000-byte file and applies {@code change} to it once it is uploaded and size-checked, while the server
      * holds its rename: after the upload, before Ferry would archive it.
      */
-    private static void dropAndChangeWhileItsRenameWaits(String name, long seed, Change change) throws Exception {
+    private void dropAndChangeWhileItsRenameWaits(String name, long seed, Change change) throws Exception {
         Path file = TestFiles.random(BASE.resolve("late").resolve(name), 10_000, seed);
         server.holdRenames(true);
         try {
@@ -208,6 +211,8 @@ class PickupTest {
     /** The embedded server requiring session reuse, one route to it, and the audit trail in a file of its own. */
     public static class Server implements QuarkusTestResourceLifecycleManager {
 
+        private EmbeddedFtpsServer server;
+
         @Override
         public Map<String, String> start() {
             try {
@@ -225,6 +230,12 @@ class PickupTest {
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the embedded FTPS server", e);
             }
+        }
+
+        @Override
+        public void inject(TestInjector injector) {
+            injector.injectIntoFields(server,
+                    new TestInjector.AnnotatedAndMatchesType(InjectServer.class, EmbeddedFtpsServer.class));
         }
 
         @Override

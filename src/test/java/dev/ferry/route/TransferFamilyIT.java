@@ -5,9 +5,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -30,16 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged Ferry against the Transfer Family twin ({@link EmbeddedFtpsServer#builder()}
- * {@code .transferFamily(...)}): what S3 and the managed workflows see of each file with {@code storage=s3}, what a
- * failed direct upload leaves, a slow rename on S3 in {@code temp-rename} mode, and the rename refusal on EFS. Prints
- * its figures.
+ * {@code .transferFamily(...)}): what a failed direct upload leaves with {@code storage=s3}, a slow rename on S3 in
+ * {@code temp-rename} mode, and the rename refusal on EFS. Prints its figures. What S3 and the workflows see of files
+ * delivered one after another: {@link TransferFamilyRouteTest}.
  */
 class TransferFamilyIT {
 
     private static final Duration DELIVERY = Duration.ofMinutes(3);
-    private static final long[] SIZES = {0, 1, 4096, 1024 * 1024, 8L * 1024 * 1024};
-    private static final String[] NAMES = {"report %02d.csv", "données été %02d.txt", "データ %02d.bin", "plain-%02d.dat",
-            "ünïcødé %02d.bin"};
 
     @TempDir
     Path tmp;
@@ -57,57 +52,6 @@ class TransferFamilyIT {
         return new FerryConfigDir(tmp.resolve("cfg"))
                 .target("transfer", twin.port(), TestServers.USER, TestServers.PASSWORD)
                 .property("ferry.targets.transfer.storage", storage);
-    }
-
-    @Test
-    void onS3EachFileIsOneStorToItsFinalNameAndStartsOneWorkflow() throws Exception {
-        twin = TestServers.embedded(tmp.resolve("bucket")).transferFamily(Storage.S3).start();
-        Path outbox = Files.createDirectories(tmp.resolve("outbox"));
-        FerryConfigDir config = config("s3").route("upload", outbox, "transfer", "/in/daily");
-        List<Path> files = new ArrayList<>();
-        Path staging = Files.createDirectories(tmp.resolve("staging"));
-        for (int i = 0; i < 50; i++) {
-            files.add(TestFiles.random(staging.resolve(String.format(NAMES[i % NAMES.length], i)),
-                    SIZES[i % SIZES.length], i));
-        }
-        long started = System.nanoTime();
-        try (FerryProcess ferry = FerryProcess.start(config)) {
-            for (Path file : files) {
-                Files.move(file, outbox.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-            }
-            Path archive = TestFiles.today(outbox.resolve(".archive"));
-            await().atMost(DELIVERY).until(() -> files.stream()
-                    .allMatch(f -> Files.exists(archive.resolve(f.getFileName()))));
-            double seconds = (System.nanoTime() - started) / 1e9;
-            List<String> expectedWorkflows = new ArrayList<>();
-            for (Path file : files) {
-                Path archived = archive.resolve(file.getFileName());
-                TestFiles.assertSameBytes(archived, tmp.resolve("bucket/in/daily").resolve(file.getFileName()));
-                if (Files.size(archived) > 0) {
-                    expectedWorkflows.add("in/daily/" + file.getFileName());
-                }
-            }
-            List<StorageEvent> events = twin.storageEvents();
-            List<String> commands = twin.commandLog();
-            long stores = commands.stream().filter("STOR"::equals).count();
-            long renames = commands.stream().filter(c -> c.equals("RNFR") || c.equals("RNTO")).count();
-            long copies = count(events, Kind.OBJECT_COPIED);
-            long partial = count(events, Kind.ON_PARTIAL_UPLOAD);
-            long hiddenKeys = events.stream().filter(e -> e.key().substring(e.key().lastIndexOf('/') + 1)
-                    .startsWith(".")).count();
-            System.out.printf("TRANSFER FAMILY (twin, S3, storage=s3): files %d (10 empty) in %.1f s, STOR %d, "
-                    + "RNFR/RNTO %d, OnUpload %d, OnPartialUpload %d, object copies %d, temporary keys %d%n",
-                    files.size(), seconds, stores, renames, twin.onUploads().size(), partial, copies, hiddenKeys);
-            assertEquals(files.size(), stores, commands.toString());
-            assertEquals(0, renames, "renames on S3");
-            assertEquals(0, copies, "object copies");
-            assertEquals(0, partial, "partial uploads");
-            assertEquals(0, hiddenKeys, "temporary keys");
-            // exactly one workflow per delivered file, on its final name; none for the empty ones
-            assertEquals(expectedWorkflows.stream().sorted().toList(),
-                    twin.onUploads().stream().sorted().toList());
-            assertEquals("UP", ferry.readinessOf("transfer"));
-        }
     }
 
     @Test
