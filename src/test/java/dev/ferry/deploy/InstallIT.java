@@ -135,7 +135,8 @@ class InstallIT {
                 ferry.destroy();
                 assertTrue(ferry.waitFor(60, TimeUnit.SECONDS));
             }
-            assertEquals(0, ferry.exitValue(), Files.readString(log));
+            // SIGTERM ends the JVM with 143 once Quarkus' orderly stop has run; the unit counts it as a clean stop
+            assertEquals(143, ferry.exitValue(), Files.readString(log));
         }
 
         // the service user owns /var/lib/ferry and /var/log/ferry, so it can put a link there to any file of root's:
