@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.ferry.testing.Certificates;
+import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.RealFtpServer;
 import dev.ferry.testing.RealFtpServer.Kind;
 import dev.ferry.testing.TestFiles;
@@ -135,8 +136,7 @@ class InstallIT {
                 ferry.destroy();
                 assertTrue(ferry.waitFor(60, TimeUnit.SECONDS));
             }
-            // SIGTERM ends the JVM with 143 once Quarkus' orderly stop has run; the unit counts it as a clean stop
-            assertEquals(143, ferry.exitValue(), Files.readString(log));
+            assertEquals(FerryProcess.SIGTERM_EXIT, ferry.exitValue(), Files.readString(log));
         }
 
         // the service user owns /var/lib/ferry and /var/log/ferry, so it can put a link there to any file of root's:

@@ -32,11 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ShutdownIT {
 
-    /**
-     * How the JVM ends on SIGTERM once its shutdown hooks (Quarkus' orderly stop) have run: 128 + 15, which the unit
-     * counts as a clean stop ({@code SuccessExitStatus=143}).
-     */
-    static final int SIGTERM_EXIT = 143;
     private static final long SIZE = 200L * 1024 * 1024;
 
     @TempDir
@@ -68,7 +63,7 @@ class ShutdownIT {
             System.out.printf("SHUTDOWN SUITE (timeout 30 s): exit %d after %d s, delivered %s, archived %s%n", exit,
                     seconds,
                     TestFiles.sameBytes(original, tmp.resolve("server/in/big.bin")), Files.exists(archived));
-            assertEquals(SIGTERM_EXIT, exit, ferry.log());
+            assertEquals(FerryProcess.SIGTERM_EXIT, exit, ferry.log());
             assertTrue(seconds <= 30, "stopped after " + seconds + " s");
             TestFiles.assertSameBytes(original, tmp.resolve("server/in/big.bin"));
             TestFiles.assertSameBytes(original, archived);
@@ -84,7 +79,7 @@ class ShutdownIT {
             System.out.printf("SHUTDOWN SUITE (timeout 2 s): exit %d after %d s, in source %s, under final name %s%n",
                     exit, seconds,
                     Files.exists(outbox.resolve("big.bin")), Files.exists(tmp.resolve("server/in/big.bin")));
-            assertEquals(SIGTERM_EXIT, exit, ferry.log());
+            assertEquals(FerryProcess.SIGTERM_EXIT, exit, ferry.log());
             assertTrue(seconds <= 10, "stopped after " + seconds + " s");
             TestFiles.assertSameBytes(original, outbox.resolve("big.bin"));
             assertFalse(Files.exists(tmp.resolve("server/in/big.bin")), "a partial file under its final name");
@@ -127,7 +122,7 @@ class ShutdownIT {
                     Files.exists(outbox.resolve("small.csv")), recorded,
                     Files.exists(TestFiles.today(outbox.resolve(".archive")).resolve("small.csv")),
                     audit.with("delivered").size());
-            assertEquals(SIGTERM_EXIT, exit, ferry.log());
+            assertEquals(FerryProcess.SIGTERM_EXIT, exit, ferry.log());
             assertTrue(seconds <= 10, "stopped after " + seconds + " s");
             TestFiles.assertSameBytes(small, outbox.resolve("small.csv"));
             assertEquals(0, recorded, "recorded as delivered on a reply that was not its rename's");
@@ -176,7 +171,7 @@ class ShutdownIT {
                 System.out.printf("SHUTDOWN SUITE (server stopped answering, %d connections, data-timeout 10 s, "
                         + "stop timeout 5 s): exit %d after %.1f s%n", connections, exit, seconds);
                 assertTrue(connections >= 3, "only " + connections + " connection(s) opened");
-                assertEquals(SIGTERM_EXIT, exit, ferry.log());
+                assertEquals(FerryProcess.SIGTERM_EXIT, exit, ferry.log());
                 // one after the other, the QUITs alone would take 2 s each
                 assertTrue(seconds < 6, "stopped after " + seconds + " s");
             }
@@ -203,7 +198,7 @@ class ShutdownIT {
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("SHUTDOWN SUITE (a file waiting 60 s for its next attempt, stop timeout 10 s): exit %d "
                     + "after %.1f s, in source %s%n", exit, seconds, Files.exists(outbox.resolve("waiting.csv")));
-            assertEquals(SIGTERM_EXIT, exit, ferry.log());
+            assertEquals(FerryProcess.SIGTERM_EXIT, exit, ferry.log());
             assertTrue(seconds < 5, "stopped after " + seconds + " s: the stop waited for the retry");
             TestFiles.assertSameBytes(file, outbox.resolve("waiting.csv"));
             assertEquals(List.of(), audit.with("quarantined"), audit.toString());

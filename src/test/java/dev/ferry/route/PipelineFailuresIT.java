@@ -277,7 +277,7 @@ class PipelineFailuresIT {
             // delivered (and recorded), then the archive move fails
             await().atMost(DELIVERY).ignoreExceptions().until(() -> audit.with("delivered", "daily.csv").size() == 1
                     && Files.readAllLines(outbox.resolve(".ferry/delivered")).size() == 1);
-            assertEquals(0, ferry.stop(), "exit code after SIGTERM");
+            assertEquals(FerryProcess.SIGTERM_EXIT, ferry.stop(), "exit code after SIGTERM");
         }
         assertEquals(1, server.sessions().stores());
         Files.delete(blocker);
