@@ -212,7 +212,7 @@ public class Delivery {
     /**
      * Whether the file in the source no longer holds what was delivered: another version than the one recorded, and
      * (when this exchange uploaded it) other bytes; a change of metadata alone (chmod, chown, a hard link, which set
-     * the status-change time) is not a change. A vanished file is not either: its archive move fails as before.
+     * the status-change time) is not a change. A vanished file is not either: its archive move then fails and says so.
      */
     private boolean changedSince(Exchange exchange, Path source, String key) {
         try {

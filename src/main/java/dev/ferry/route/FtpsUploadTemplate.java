@@ -75,9 +75,10 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 // for stableFor (in ms, as the loader writes it); Camel's read lock checks that again just before
                 // the upload (readLock=changed, readLockMinAge=stableFor, readLockCheckInterval=100,
                 // readLockTimeout=10000, no marker file: Pickup.readLock, which also passes a file dated in the future
-                // that the filter saw unchanged for stableFor). While the target is paused, the gate keeps the route from polling. A poll lists at
-                // most 1,000 files (a backlog of 100,000 is taken a thousand at a time, in flat memory), oldest first,
-                // every 200 ms (a listing of an idle directory costs next to nothing; a file waits less).
+                // that the filter saw unchanged for stableFor). While the target is paused, the gate keeps the route
+                // from polling. A poll lists at most 1,000 files (a backlog of 100,000 is taken a thousand at a time,
+                // in flat memory), oldest first, every 200 ms (a listing of an idle directory costs next to nothing;
+                // a file waits less).
                 .from("file:{{source}}?noop=true&idempotent=false&recursive={{recursive}}&sortBy=file:modified"
                         + "&maxMessagesPerPoll=1000&eagerMaxMessagesPerPoll=true&delay=200"
                         + "&filter=#{{pickup}}&pollStrategy=#{{gate}}"

@@ -88,6 +88,7 @@ public class RouteFileLoader {
         Map<String, String> ids = new HashMap<>();
         for (Path file : files) {
             String name = dir.relativize(file).toString();
+            RouteFileShape.check(name, file);
             Map<RouteDefinition, Checked> made = new IdentityHashMap<>();
             // checks each route of this file as Camel makes it from the template, before anything polls
             model.addRouteTemplateDefinitionConverter(FtpsUploadTemplate.TEMPLATE_ID, (template, parameters) -> {
@@ -137,8 +138,7 @@ public class RouteFileLoader {
                 }
                 Checked checked = made.get(route);
                 RouteParameters parameters = checked.parameters();
-                routes.add(route.getRouteId(), name, parameters, checked.target())
-                        .bindTo(route.getRouteTemplateContext());
+                routes.add(route.getRouteId(), name, parameters, checked.target()).bindTo(route);
                 LOG.info("{}: route {} ships {}{}{} to {}:{}", name, route.getRouteId(), parameters.source(),
                         parameters.recursive() ? " (and below)" : "",
                         parameters.include() == null

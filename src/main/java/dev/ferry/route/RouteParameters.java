@@ -22,8 +22,8 @@ import org.apache.camel.util.TimeUtils;
  * @param source    {@code source} (required): local directory files are picked up from.
  * @param target    {@code target} (required): name of a target, {@code ferry.targets.<name>}.
  * @param remoteDir {@code remoteDir} (required): remote directory, absolute ({@code /incoming}) or relative to the
- *                  login directory ({@code incoming}); missing directories are created. Used as written ({@link RemoteDir}):
- *                  only control characters and {@code \} are refused.
+ *                  login directory ({@code incoming}); missing directories are created. Used as written
+ *                  ({@link RemoteDir}): only control characters and {@code \} are refused.
  * @param include   {@code include}: file-name glob ({@code *.csv}, {@code report-?.txt}), matched case-insensitively;
  *                  default {@code *}, every file. Names starting with {@code .} are never picked up.
  * @param recursive {@code recursive}: {@code true} to pick up files in subdirectories too, keeping their relative
@@ -148,9 +148,10 @@ public record RouteParameters(Path source, String target, RemoteDir remoteDir, P
         }
 
         /**
-         * Local directories go into the file endpoint's URI, which they must not be able to change: a {@code ?},
-         * {@code &} or {@code #} could add options, {@code {}} or {@code $} placeholders, {@code %} escapes.
-         * Control characters and backslashes are refused too.
+         * The source directory goes into the file endpoint's URI, which it must not be able to change: a {@code ?},
+         * {@code &} or {@code #} could add options, {@code {}} or {@code $} placeholders, {@code %} escapes. The
+         * archive and failed directories are held to the same rule; control characters and backslashes are refused
+         * too.
          */
         String uriSafe(String name, String value) {
             for (int i = 0; i < value.length(); i++) {

@@ -1,12 +1,13 @@
 package dev.ferry.route;
 
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetPool;
-import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
 import org.apache.camel.component.file.GenericFileFilter;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
 
 /**
@@ -26,13 +27,23 @@ import org.apache.camel.spi.PollingConsumerPollStrategy;
 public record UploadRoute(String id, String file, RouteParameters parameters, Target target, Delivery delivery,
         TargetGate gate, ExecutorService workers, TargetPool.Share connections) {
 
-    /** Binds the route's objects to its template context: local to the route, nothing in Camel's global registry. */
-    void bindTo(RouteTemplateContext route) {
-        route.bind("delivery", Delivery.class, delivery);
-        route.bind("gate", PollingConsumerPollStrategy.class, gate);
-        route.bind("pickup", GenericFileFilter.class, delivery.pickup());
-        route.bind("readLock", GenericFileExclusiveReadLockStrategy.class, delivery.pickup().readLock());
-        route.bind("workers", ExecutorService.class, workers);
-        route.bind("connections", TargetPool.Share.class, connections);
+    /**
+     * Binds the route's objects to the route Camel made from the template: local to it, nothing in Camel's global
+     * registry. Each is bound under a key of its own that the template's placeholder ({@code {{delivery}}}) names, so
+     * no parameter value (a host or directory called {@code delivery}) can be taken for it.
+     */
+    void bindTo(RouteDefinition route) {
+        bind(route, "delivery", Delivery.class, delivery);
+        bind(route, "gate", PollingConsumerPollStrategy.class, gate);
+        bind(route, "pickup", GenericFileFilter.class, delivery.pickup());
+        bind(route, "readLock", GenericFileExclusiveReadLockStrategy.class, delivery.pickup().readLock());
+        bind(route, "workers", ExecutorService.class, workers);
+        bind(route, "connections", TargetPool.Share.class, connections);
+    }
+
+    private static void bind(RouteDefinition route, String name, Class<?> type, Object bean) {
+        String key = name + "-" + UUID.randomUUID();
+        route.getRouteTemplateContext().bind(key, type, bean);
+        route.getTemplateParameters().put(name, key);
     }
 }

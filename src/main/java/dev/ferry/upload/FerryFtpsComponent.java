@@ -14,8 +14,9 @@ import org.apache.commons.net.ftp.FTPFile;
 
 /**
  * camel-ftp's {@code ftps} component with Ferry's connections: {@code ferry-ftps:host:port?connections=#bean}
- * takes every option of {@code ftps:} and the remote directory of the route's connections, and uploads each file on one of the route's {@link TargetPool.Share} (its own
- * {@link dev.ferry.ftps.FtpsClient} each) instead of one client per endpoint.
+ * takes every option of {@code ftps:} and the remote directory of the route's connections, and uploads each file on
+ * one of the route's {@link TargetPool.Share} (its own {@link dev.ferry.ftps.FtpsClient} each) instead of one client
+ * per endpoint.
  */
 public class FerryFtpsComponent extends FtpsComponent {
 

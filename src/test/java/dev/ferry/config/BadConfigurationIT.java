@@ -191,10 +191,37 @@ class BadConfigurationIT {
     }
 
     @Test
-    void remoteDirThatWouldAddEndpointOptions() throws Exception {
-        // pasted into the endpoint URI, this would have replaced Ferry's client by Camel's stock one
-        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in?ftpClient=#other&binary=false");
-        assertFailsWith("routes/upload.yaml: parameter 'remoteDir' = '/in?ftpClient=#other&binary=false' holds '?'");
+    void remoteDirWithABackslash() throws Exception {
+        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in\\x");
+        assertFailsWith("routes/upload.yaml: parameter 'remoteDir' = '/in\\x' holds '\\', which cannot be sent");
+    }
+
+    /** Beans in a route file could stand in for Ferry's own objects, in Camel's registry or in the route. */
+    @Test
+    void routeFileWithBeans() throws Exception {
+        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in");
+        String route = Files.readString(config.path().resolve("routes/upload.yaml"));
+        config.routeFile("upload.yaml", route.replace("    routeId: upload\n", """
+                    routeId: upload
+                    beans:
+                      - name: delivery
+                        type: "#class:java.lang.Object"
+                """));
+        assertFailsWith("routes/upload.yaml: item 1: 'beans' is not accepted in a templatedRoute");
+        config.routeFile("upload.yaml", route + """
+                - beans:
+                    - name: other
+                      type: "#class:java.lang.Object"
+                """);
+        assertFailsWith("routes/upload.yaml: item 2 is 'beans': a route file only instantiates the template");
+    }
+
+    @Test
+    void templatedRouteWithoutRouteId() throws Exception {
+        config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in");
+        config.routeFile("upload.yaml", Files.readString(config.path().resolve("routes/upload.yaml"))
+                .replace("    routeId: upload\n", ""));
+        assertFailsWith("routes/upload.yaml: item 1 has no routeId");
     }
 
     @Test
