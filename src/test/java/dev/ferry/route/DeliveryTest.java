@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import jakarta.json.Json;
@@ -24,10 +23,9 @@ import dev.ferry.testing.Certificates;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.InjectServer;
 import dev.ferry.testing.PrometheusText;
+import dev.ferry.testing.ServerResource;
 import dev.ferry.testing.TestFiles;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager.TestInjector;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -172,45 +170,27 @@ class DeliveryTest {
         return response.body();
     }
 
-    public static class ReuseEnforcingServer implements QuarkusTestResourceLifecycleManager {
+    public static class ReuseEnforcingServer extends ServerResource {
 
-        private EmbeddedFtpsServer server;
-
-        @Override
-        public Map<String, String> start() {
-            try {
-                TestFiles.deleteTree(BASE);
-                Files.createDirectories(OUTBOX);
-                server = EmbeddedFtpsServer.builder()
-                        .root(SERVER_ROOT)
-                        .user("shipper", "s3cret-pass")
-                        .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD)
-                        .requireSessionReuse(true)
-                        .start();
-                FerryConfigDir config = new FerryConfigDir(BASE.resolve("cfg"))
-                        .target("transfer", server.port(), "shipper", "s3cret-pass")
-                        .route("upload-outbox", OUTBOX, "transfer", "/bucket/incoming");
-                // the packaged application gets it as -D; in the test JVM the config directory is read before any
-                // test resource's configuration, so it is a system property there
-                System.setProperty("ferry.config-dir", config.path().toString());
-                return Map.of("ferry.config-dir", config.path().toString());
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot start the embedded FTPS server", e);
-            }
+        public ReuseEnforcingServer() {
+            super(BASE);
         }
 
         @Override
-        public void inject(TestInjector injector) {
-            injector.injectIntoFields(server,
-                    new TestInjector.AnnotatedAndMatchesType(InjectServer.class, EmbeddedFtpsServer.class));
+        protected EmbeddedFtpsServer startServer(Path base) throws Exception {
+            return EmbeddedFtpsServer.builder()
+                    .root(SERVER_ROOT)
+                    .user("shipper", "s3cret-pass")
+                    .keyStore(Certificates.localhost().serverKeyStore(), TestCertificates.PASSWORD)
+                    .requireSessionReuse(true)
+                    .start();
         }
 
         @Override
-        public void stop() {
-            System.clearProperty("ferry.config-dir");
-            if (server != null) {
-                server.close();
-            }
+        protected FerryConfigDir configure(FerryConfigDir config, EmbeddedFtpsServer server) throws Exception {
+            Files.createDirectories(OUTBOX);
+            return config.target("transfer", server.port(), "shipper", "s3cret-pass")
+                    .route("upload-outbox", OUTBOX, "transfer", "/bucket/incoming");
         }
     }
 }

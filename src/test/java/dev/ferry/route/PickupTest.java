@@ -10,7 +10,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -21,11 +20,10 @@ import dev.ferry.demo.EmbeddedFtpsServer;
 import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.InjectServer;
+import dev.ferry.testing.ServerResource;
 import dev.ferry.testing.TestFiles;
 import dev.ferry.testing.TestServers;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager.TestInjector;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -209,41 +207,27 @@ class PickupTest {
     }
 
     /** The embedded server requiring session reuse, one route to it, and the audit trail in a file of its own. */
-    public static class Server implements QuarkusTestResourceLifecycleManager {
+    public static class Server extends ServerResource {
 
-        private EmbeddedFtpsServer server;
-
-        @Override
-        public Map<String, String> start() {
-            try {
-                TestFiles.deleteTree(BASE);
-                Files.createDirectories(OUTBOX);
-                server = TestServers.embedded(BASE.resolve("server")).requireSessionReuse(true).start();
-                FerryConfigDir config = new FerryConfigDir(BASE.resolve("cfg"))
-                        .target("transfer", server.port(), TestServers.USER, TestServers.PASSWORD)
-                        .route("upload-pickup", OUTBOX, "transfer", "/in", "stableFor", "2s");
-                // as in DeliveryTest: a system property in the test JVM, -D for the packaged application
-                System.setProperty("ferry.config-dir", config.path().toString());
-                Map<String, String> properties = new HashMap<>(AuditLog.handlerAt(AUDIT.file()));
-                properties.put("ferry.config-dir", config.path().toString());
-                return properties;
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot start the embedded FTPS server", e);
-            }
+        public Server() {
+            super(BASE);
         }
 
         @Override
-        public void inject(TestInjector injector) {
-            injector.injectIntoFields(server,
-                    new TestInjector.AnnotatedAndMatchesType(InjectServer.class, EmbeddedFtpsServer.class));
+        protected EmbeddedFtpsServer startServer(Path base) throws Exception {
+            return TestServers.embedded(base.resolve("server")).requireSessionReuse(true).start();
         }
 
         @Override
-        public void stop() {
-            System.clearProperty("ferry.config-dir");
-            if (server != null) {
-                server.close();
-            }
+        protected FerryConfigDir configure(FerryConfigDir config, EmbeddedFtpsServer server) throws Exception {
+            Files.createDirectories(OUTBOX);
+            return config.target("transfer", server.port(), TestServers.USER, TestServers.PASSWORD)
+                    .route("upload-pickup", OUTBOX, "transfer", "/in", "stableFor", "2s");
+        }
+
+        @Override
+        protected Map<String, String> properties() {
+            return AuditLog.handlerAt(AUDIT.file());
         }
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -23,11 +22,10 @@ import dev.ferry.demo.StorageEvent;
 import dev.ferry.demo.StorageEvent.Kind;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.InjectServer;
+import dev.ferry.testing.ServerResource;
 import dev.ferry.testing.TestFiles;
 import dev.ferry.testing.TestServers;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager.TestInjector;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -123,40 +121,23 @@ class TransferFamilyRouteTest {
     }
 
     /** The twin playing Transfer Family on S3, and one route to it with {@code storage=s3}. */
-    public static class Twin implements QuarkusTestResourceLifecycleManager {
+    public static class Twin extends ServerResource {
 
-        private EmbeddedFtpsServer twin;
-
-        @Override
-        public Map<String, String> start() {
-            try {
-                TestFiles.deleteTree(BASE);
-                Files.createDirectories(OUTBOX);
-                twin = TestServers.embedded(BUCKET).transferFamily(Storage.S3).start();
-                FerryConfigDir config = new FerryConfigDir(BASE.resolve("cfg"))
-                        .target("transfer", twin.port(), TestServers.USER, TestServers.PASSWORD)
-                        .property("ferry.targets.transfer.storage", "s3")
-                        .route("upload-daily", OUTBOX, "transfer", "/in/daily");
-                // as in DeliveryTest: a system property in the test JVM, -D for the packaged application
-                System.setProperty("ferry.config-dir", config.path().toString());
-                return Map.of("ferry.config-dir", config.path().toString());
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot start the Transfer Family twin", e);
-            }
+        public Twin() {
+            super(BASE);
         }
 
         @Override
-        public void inject(TestInjector injector) {
-            injector.injectIntoFields(twin,
-                    new TestInjector.AnnotatedAndMatchesType(InjectServer.class, EmbeddedFtpsServer.class));
+        protected EmbeddedFtpsServer startServer(Path base) throws Exception {
+            return TestServers.embedded(BUCKET).transferFamily(Storage.S3).start();
         }
 
         @Override
-        public void stop() {
-            System.clearProperty("ferry.config-dir");
-            if (twin != null) {
-                twin.close();
-            }
+        protected FerryConfigDir configure(FerryConfigDir config, EmbeddedFtpsServer twin) throws Exception {
+            Files.createDirectories(OUTBOX);
+            return config.target("transfer", twin.port(), TestServers.USER, TestServers.PASSWORD)
+                    .property("ferry.targets.transfer.storage", "s3")
+                    .route("upload-daily", OUTBOX, "transfer", "/in/daily");
         }
     }
 }
