@@ -58,11 +58,13 @@ public class ProcessHealthCheck implements HealthCheck {
         try {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long[] ids = threads.findDeadlockedThreads();
-            if (ids == null) {
+            if (ids == null || ids.length == 0) {
                 return null;
             }
-            return Arrays.stream(threads.getThreadInfo(ids)).filter(java.util.Objects::nonNull)
+            String names = Arrays.stream(threads.getThreadInfo(ids)).filter(java.util.Objects::nonNull)
                     .map(ThreadInfo::getThreadName).collect(Collectors.joining(", "));
+            // the native image's thread bean names threads it cannot describe: no names, no proof of a deadlock
+            return names.isEmpty() ? null : names;
         } catch (UnsupportedOperationException | SecurityException e) {
             return null;
         }
