@@ -193,11 +193,8 @@ public final class FerryProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
-    /**
-     * How Ferry ends on SIGTERM once Quarkus' orderly stop has run, as any JVM: 128 + 15, which the unit counts as a
-     * clean stop ({@code SuccessExitStatus=143}).
-     */
-    public static final int SIGTERM_EXIT = 143;
+    /** How Ferry ends on SIGTERM once its orderly stop has run ({@code TerminationSignal}). */
+    public static final int SIGTERM_EXIT = 0;
 
     /** SIGTERM, as systemd stops it; returns the exit code. */
     public int stop() throws InterruptedException {
