@@ -53,6 +53,8 @@ public class Bench {
     static Set<String> only = Set.of();
     static Path work;
     static Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    /** The native binary to run instead of the jar ({@code --native target/ferry-*-runner}), or null. */
+    static Path binary;
     static final List<Process> children = new ArrayList<>();
     static final Map<String, Map<String, String>> table = new LinkedHashMap<>();
     static final List<String> notes = new ArrayList<>();
@@ -69,14 +71,17 @@ public class Bench {
                 case "--delay-ms" -> delayMs = Integer.parseInt(args[++i]);
                 case "--only" -> only = Set.of(args[++i].split(","));
                 case "--jar" -> jar = Path.of(args[++i]).toAbsolutePath();
+                case "--native" -> binary = Path.of(args[++i]).toAbsolutePath();
                 default -> {
                     System.err.println("usage: bench/run [--quick] [--runs N] [--delay-ms MS] [--only S1,S1-slow,S2,S3,S4,S5]"
-                            + " [--jar path/to/quarkus-run.jar]");
+                            + " [--jar path/to/quarkus-run.jar | --native path/to/ferry-runner]");
                     System.exit(2);
                 }
             }
         }
-        if (!Files.isRegularFile(jar)) {
+        if (binary != null && !Files.isExecutable(binary)) {
+            fail("no native binary at " + binary + ": run ./mvnw package -Dnative -DskipTests first");
+        } else if (binary == null && !Files.isRegularFile(jar)) {
             fail("no packaged Ferry at " + jar + ": run ./mvnw -q package -DskipTests first");
         }
         for (String tool : List.of("vsftpd", "lftp", "rclone", "curl", "openssl", "useradd", "chpasswd")) {
@@ -269,15 +274,19 @@ public class Bench {
             old(big);
             Ferry ferry = Ferry.start(servers.direct, "r-s3", 1, "-Xmx64m", false);
             try {
-                HeapWatch heap = HeapWatch.of(ferry.process);
+                // jstat reads a JVM's heap; the binary's is not visible to it, so natively only the RSS is shown
+                HeapWatch heap = binary == null ? HeapWatch.of(ferry.process) : null;
                 double seconds = ferry.deliver(dir, 1);
-                heap.stop();
+                if (heap != null) {
+                    heap.stop();
+                }
                 verify(dir, HOME.resolve("r-s3"), "Ferry S3");
                 Map<String, String> cells = table.computeIfAbsent("S3 one sparse file of " + human(s3Bytes)
                         + ", -Xmx64m", k -> new LinkedHashMap<>());
-                cells.put("Ferry", String.format(Locale.ROOT, "%.0f MB/s; peak heap %d MiB; peak RSS %d MiB",
-                        s3Bytes / seconds / 1e6, heap.peakUsedKiB() / 1024, ferry.peakRssKiB() / 1024));
-                if (heap.peakUsedKiB() > 64 * 1024) {
+                cells.put("Ferry", String.format(Locale.ROOT, "%.0f MB/s; peak heap %s; peak RSS %d MiB",
+                        s3Bytes / seconds / 1e6, heap == null ? "n/a (native)" : heap.peakUsedKiB() / 1024 + " MiB",
+                        ferry.peakRssKiB() / 1024));
+                if (heap != null && heap.peakUsedKiB() > 64 * 1024) {
                     failures++;
                     notes.add("S3: heap above 64 MiB");
                 }
@@ -498,7 +507,7 @@ public class Bench {
         }
     }
 
-    /** The packaged jar as an operator runs it: a config directory, one route, one target. */
+    /** The packaged jar (or the native binary) as an operator runs it: a config directory, one route, one target. */
     static final class Ferry {
         final Process process;
         final Path outbox;
@@ -545,17 +554,20 @@ public class Bench {
                     + "      - name: source\n        value: " + outbox + "\n"
                     + "      - name: target\n        value: bench\n"
                     + "      - name: remoteDir\n        value: " + remoteDir + "\n");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString()));
+            // the binary takes -Xmx as the JVM does
+            List<String> command = new ArrayList<>(List.of(binary != null ? binary.toString()
+                    : Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             if (heap != null) {
                 command.add(heap);
             }
             // e.g. -XX:StartFlightRecording=filename=/tmp/ferry.jfr,settings=profile, to see where the time goes
             String options = System.getenv("FERRY_BENCH_JVM_OPTIONS");
-            if (options != null && !options.isBlank()) {
+            if (binary == null && options != null && !options.isBlank()) {
                 command.addAll(List.of(options.trim().split("\\s+")));
             }
-            command.addAll(List.of("-jar", jar.toString()));
+            if (binary == null) {
+                command.addAll(List.of("-jar", jar.toString()));
+            }
             Path log = cfg.resolve("ferry.log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());

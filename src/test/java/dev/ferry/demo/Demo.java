@@ -10,13 +10,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.ferry.testing.FerryProcess;
 import org.apache.ftpserver.ftplet.FtpException;
 
 /**
  * The README's first command ({@code ./mvnw -q exec:java@demo}): an embedded FTPS server on 127.0.0.1:2121 playing AWS
  * Transfer Family storing into S3 ({@link EmbeddedFtpsServer.Builder#transferFamily}: TLS 1.2 only, data connections
  * refused unless they resume the control connection's TLS session, nine passive ports, uploads invisible until
- * complete, renames as a copy and a delete), and the packaged Ferry ({@code target/quarkus-app/quarkus-run.jar}) run against it with the repository's
+ * complete, renames as a copy and a delete), and the packaged Ferry ({@code target/quarkus-app/quarkus-run.jar}, or the native binary if {@code package -Dnative}
+ * made one since) run against it with the repository's
  * {@code application.properties} and {@code routes/}, as an operator runs it. Lives with the tests, so neither the
  * server nor its certificates are in the product.
  * <p>
@@ -60,7 +62,9 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         Path checkout = Path.of("").toAbsolutePath();
         Path jar = checkout.resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
+        // the native binary when package -Dnative made one after the jar, as the tests choose
+        Path binary = FerryProcess.nativeBinary();
+        if (binary == null && !Files.isRegularFile(jar)) {
             System.err.println("No " + jar + ": build it first with ./mvnw -q package -DskipTests");
             System.exit(1);
         }
@@ -72,8 +76,9 @@ public final class Demo {
                 + "; Ctrl-C stops both.");
         showStorageEvents(server);
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process ferry = new ProcessBuilder(java, "-jar", jar.toString()).directory(checkout.toFile()).inheritIO()
-                .start();
+        List<String> command = binary != null ? List.of(binary.toString()) : List.of(java, "-jar", jar.toString());
+        System.out.println("DEMO: running " + String.join(" ", command));
+        Process ferry = new ProcessBuilder(command).directory(checkout.toFile()).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ferry.destroy();
             try {

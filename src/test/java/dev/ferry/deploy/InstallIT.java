@@ -43,11 +43,20 @@ class InstallIT {
         // as on a host, the installed tree can be read by the service user (the AOT training runs as that user)
         run(List.of("chmod", "755", tmp.toString()));
         String output = install(root);
-        assertTrue(output.contains("installing the JVM build target/quarkus-app"), output);
+        // the build this run made: the JVM build, or the native binary after package -Dnative
+        boolean nativeBuild = FerryProcess.isNative();
+        String program = nativeBuild ? "opt/ferry/lib/ferry-runner" : "opt/ferry/lib/quarkus-app/quarkus-run.jar";
+        assertTrue(output.contains(nativeBuild
+                ? "installing the native binary target/"
+                : "installing the JVM build "
+                        + "target/quarkus-app"),
+                output);
+        assertEquals(nativeBuild, Files.exists(root.resolve("etc/systemd/system/ferry.service.d/native.conf")),
+                "the native drop-in with the " + (nativeBuild ? "native binary" : "JVM build"));
         for (String path : List.of("var/lib/ferry", "var/lib/ferry/outbox", "var/log/ferry")) {
             assertEquals(SERVICE_USER, Files.getOwner(root.resolve(path)).getName(), path + " not handed over");
         }
-        for (String path : List.of("opt/ferry/bin/ferry", "opt/ferry/lib/quarkus-app/quarkus-run.jar",
+        for (String path : List.of("opt/ferry/bin/ferry", program,
                 "opt/ferry/README.md", "opt/ferry/docs/configuration.md", "opt/ferry/bench/README.md",
                 "etc/ferry/application.properties",
                 "etc/ferry/routes/outbox.yaml",
@@ -85,7 +94,7 @@ class InstallIT {
             install(root);
             assertEquals(mine, Files.readString(properties), "an install overwrote the operator's configuration");
             // on JDK 25 and newer the install makes the AOT cache the launcher then starts with; before, none
-            assertEquals(Runtime.version().feature() >= 25,
+            assertEquals(!nativeBuild && Runtime.version().feature() >= 25,
                     Files.isRegularFile(root.resolve("opt/ferry/lib/quarkus-app/ferry.aot")),
                     "AOT cache on JDK " + Runtime.version().feature());
             assertFalse(Files.exists(root.resolve("opt/ferry/lib/quarkus-app/app.aot")), "the build's cache was kept");
@@ -201,6 +210,10 @@ class InstallIT {
     /** A native binary older than the JVM build is not installed by default; --native installs it and says so. */
     @Test
     void installsTheBuildMadeLastOrTheOneNamed() throws Exception {
+        if (FerryProcess.isNative()) {
+            installsTheNewestNativeBinaryAndRefusesAJvmBuildThereIsNot();
+            return;
+        }
         Path stale = Path.of("target/ferry-stale-test-runner");
         Files.writeString(stale, "#!/bin/sh\necho stale\n");
         try {
@@ -228,6 +241,29 @@ class InstallIT {
         }
     }
 
+    /** After package -Dnative (no jar): of two binaries the newer is installed, and --jvm is refused, naming why. */
+    private void installsTheNewestNativeBinaryAndRefusesAJvmBuildThereIsNot() throws Exception {
+        Path built = FerryProcess.nativeBinary();
+        Path stale = Path.of("target/ferry-stale-test-runner");
+        Files.writeString(stale, "#!/bin/sh\necho stale\n");
+        try {
+            run(List.of("chmod", "755", stale.toString()));
+            run(List.of("touch", "-d", "2001-01-01", stale.toString()));
+            Path root = tmp.resolve("root");
+            String output = install(root);
+            assertTrue(output.contains("installing the native binary target/" + built.getFileName()), output);
+            assertEquals(-1, Files.mismatch(built, root.resolve("opt/ferry/lib/ferry-runner")));
+            assertTrue(Files.exists(root.resolve("etc/systemd/system/ferry.service.d/native.conf")), output);
+
+            output = script(root, List.of("deploy/install.sh", "--jvm"), 1);
+            assertTrue(output.contains("no JVM build: run ./mvnw package -DskipTests first"), output);
+            assertEquals(-1, Files.mismatch(built, root.resolve("opt/ferry/lib/ferry-runner")),
+                    "a refused install changed what was installed");
+        } finally {
+            Files.deleteIfExists(stale);
+        }
+    }
+
     private static String install(Path root) throws Exception {
         return script(root, List.of("deploy/install.sh"));
     }
@@ -237,13 +273,17 @@ class InstallIT {
     }
 
     private static String script(Path root, List<String> command) throws Exception {
+        return script(root, command, 0);
+    }
+
+    private static String script(Path root, List<String> command, int exit) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(Map.of("DESTDIR", root.toString(), "JAVA_HOME", System.getProperty("java.home"),
                 "FERRY_AOT", "yes"));
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), output);
+        assertEquals(exit, process.exitValue(), output);
         return output;
     }
 

@@ -25,16 +25,16 @@ public final class FerryProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /**
-     * The native binary {@code package -Pnative} left in {@code target/} ({@code *-runner}), if there is one and it is
-     * not older than the jar; else {@code null}, and the jar is run.
-     */
-       /** Whether the processes these tests start are the native binary ({@code package -Dnative}), not the jar. */
+    /** Whether the processes these tests start are the native binary ({@code package -Dnative}), not the jar. */
     public static boolean isNative() throws IOException {
         return nativeBinary() != null;
     }
 
-    static Path nativeBinary() throws IOException {
+    /**
+     * The native binary {@code package -Dnative} left in {@code target/} ({@code *-runner}), if there is one and it is
+     * not older than the jar; else {@code null}, and the jar is run.
+     */
+    public static Path nativeBinary() throws IOException {
         try (var files = Files.list(Path.of("target"))) {
             Path runner = files.filter(p -> p.getFileName().toString().endsWith("-runner") && Files.isExecutable(p))
                     .findFirst().orElse(null);
