@@ -79,6 +79,9 @@ public class Bench {
                 }
             }
         }
+        if (binary != null && System.getenv("FERRY_BENCH_JVM_OPTIONS") != null) {
+            System.err.println("bench: FERRY_BENCH_JVM_OPTIONS is for the jar; the native binary runs without it");
+        }
         if (binary != null && !Files.isExecutable(binary)) {
             fail("no native binary at " + binary + ": run ./mvnw package -Dnative -DskipTests first");
         } else if (binary == null && !Files.isRegularFile(jar)) {
@@ -344,17 +347,20 @@ public class Bench {
             Path files = smallFiles("s5", s5Files, 1024);
             Ferry ferry = Ferry.start(servers.direct, "r-s5", 4, "-Xmx64m", true);
             try {
-                HeapWatch heap = HeapWatch.of(ferry.process);
+                HeapWatch heap = binary == null ? HeapWatch.of(ferry.process) : null;
                 double seconds = ferry.deliver(files, s5Files);
-                heap.stop();
+                if (heap != null) {
+                    heap.stop();
+                }
                 verify(files, HOME.resolve("r-s5"), "Ferry S5");
                 List<Long> polls = ferry.pollMillis();
                 polls.sort(null);
                 table.computeIfAbsent("S5 backlog of " + s5Files + " x 1 KiB, 4 connections, -Xmx64m",
                         k -> new LinkedHashMap<>()).put("Ferry", String.format(Locale.ROOT,
-                                "%.0f files/s; %d polls, listing median %d ms, max %d ms; peak heap %d MiB",
+                                "%.0f files/s; %d polls, listing median %d ms, max %d ms; peak heap %s",
                                 s5Files / seconds, polls.size(), polls.isEmpty() ? 0 : polls.get(polls.size() / 2),
-                                polls.isEmpty() ? 0 : polls.get(polls.size() - 1), heap.peakUsedKiB() / 1024));
+                                polls.isEmpty() ? 0 : polls.get(polls.size() - 1),
+                                heap == null ? "n/a (native)" : heap.peakUsedKiB() / 1024 + " MiB"));
             } finally {
                 ferry.stop();
                 deleteTree(HOME.resolve("r-s5"));
@@ -1090,6 +1096,8 @@ public class Bench {
     static void print() throws Exception {
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(machine()).append("\n");
+        out.append("Ferry runs as ").append(binary != null ? "the native binary " + binary : "the jar " + jar)
+                .append(".\n");
         out.append("Medians of ").append(runs).append(" run(s); every run's bytes checked on the server (SHA-256).\n");
         out.append("Ferry: storage=file (upload under a temporary name, then rename); Ferry direct: storage=s3 (one STOR"
                 + " to the final name), as on Transfer Family; both as installed (pipelining on).\n\n");

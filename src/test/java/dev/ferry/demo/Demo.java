@@ -17,8 +17,8 @@ import org.apache.ftpserver.ftplet.FtpException;
  * The README's first command ({@code ./mvnw -q exec:java@demo}): an embedded FTPS server on 127.0.0.1:2121 playing AWS
  * Transfer Family storing into S3 ({@link EmbeddedFtpsServer.Builder#transferFamily}: TLS 1.2 only, data connections
  * refused unless they resume the control connection's TLS session, nine passive ports, uploads invisible until
- * complete, renames as a copy and a delete), and the packaged Ferry ({@code target/quarkus-app/quarkus-run.jar}, or the native binary if {@code package -Dnative}
- * made one since) run against it with the repository's
+ * complete, renames as a copy and a delete), and the packaged Ferry ({@code target/quarkus-app/quarkus-run.jar}, or
+ * the native binary if {@code package -Dnative} made one since) run against it with the repository's
  * {@code application.properties} and {@code routes/}, as an operator runs it. Lives with the tests, so neither the
  * server nor its certificates are in the product.
  * <p>

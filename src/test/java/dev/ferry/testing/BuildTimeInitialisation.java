@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.objectweb.asm.ClassReader;
@@ -31,65 +32,115 @@ import org.objectweb.asm.Opcodes;
  * or the build machine would be the build's, on every host the binary runs on (native-image refuses some of these
  * outright, as it refused {@code TargetCheck}'s static {@code SecureRandom}; others it takes silently).
  *
- * <p>Two looks at each class, so that neither the builder nor a native build is needed: its static initialiser's
- * bytecode, with the project's own methods it calls, for calls that read what differs between the build and the
- * run ({@link #READS}); and, after initialising the class as the image builder would, what its static fields hold,
- * followed into the project's own objects, arrays, collections and maps, for instances of {@link #HELD} types.
+ * <p>Two looks at each of the project's classes, so that neither the builder nor a native build is needed: its static
+ * initialiser's bytecode, with the project's own methods it calls (inherited ones included), for calls that read what
+ * differs between the build and the run ({@link #READS}); and, after initialising the class as the image builder
+ * would, what its static fields hold, followed into the project's own objects, arrays, collections, maps, optionals
+ * and atomic references, for instances of {@link #HELD} types. Not followed: lambdas and method references (a static
+ * supplier that reads the clock when it is called is fine), calls through an interface or an abstract method, and the
+ * libraries' classes, which their Quarkus extensions initialise.
  */
 public final class BuildTimeInitialisation {
 
+    private static final String OPEN = "nothing open survives into the image";
+    private static final String CLOCK = "reads the clock: the value would be the build's";
+    private static final String PROPERTY = "reads a system property: it would be the build's";
+    private static final String FILES = "looks at the build machine's file system";
+
     /** Types no static field may reach, each with why. */
     static final Map<Class<?>, String> HELD = Map.ofEntries(
-            Map.entry(java.util.Random.class,
-                    "a seeded random (SecureRandom, Random): every binary would repeat the build's"),
+            Map.entry(java.util.Random.class, "a seeded random (SecureRandom, Random): every binary would repeat"
+                    + " the build's"),
             Map.entry(java.util.SplittableRandom.class, "a seeded random: every binary would repeat the build's"),
             Map.entry(Thread.class, "a thread: threads do not survive into the image"),
             Map.entry(java.util.concurrent.ExecutorService.class, "an executor, which holds threads"),
             Map.entry(java.util.Timer.class, "a timer, which holds a thread"),
-            Map.entry(java.net.Socket.class, "a socket: open connections do not survive into the image"),
-            Map.entry(java.net.ServerSocket.class, "a socket: open connections do not survive into the image"),
-            Map.entry(java.nio.channels.Channel.class,
-                    "a channel (socket or file): nothing open survives into the image"),
-            Map.entry(java.io.FileDescriptor.class, "a file descriptor: nothing open survives into the image"),
-            Map.entry(java.io.FileInputStream.class, "an open file: nothing open survives into the image"),
-            Map.entry(java.io.FileOutputStream.class, "an open file: nothing open survives into the image"),
-            Map.entry(java.io.RandomAccessFile.class, "an open file: nothing open survives into the image"),
+            Map.entry(java.net.http.HttpClient.class, "an HTTP client, which holds threads and a TLS context"),
+            Map.entry(java.net.Socket.class, "a socket: " + OPEN),
+            Map.entry(java.net.ServerSocket.class, "a socket: " + OPEN),
+            Map.entry(java.net.DatagramSocket.class, "a socket: " + OPEN),
+            Map.entry(java.nio.channels.Channel.class, "a channel (socket or file): " + OPEN),
+            Map.entry(java.nio.channels.Selector.class, "a selector: " + OPEN),
+            Map.entry(java.io.FileDescriptor.class, "a file descriptor: " + OPEN),
+            Map.entry(java.io.FileInputStream.class, "an open file: " + OPEN),
+            Map.entry(java.io.FileOutputStream.class, "an open file: " + OPEN),
+            Map.entry(java.io.RandomAccessFile.class, "an open file: " + OPEN),
+            Map.entry(Process.class, "a process started by the build"),
             Map.entry(java.security.Key.class, "a key: it would be the build's, readable in the binary"),
+            Map.entry(java.security.KeyPair.class, "a key pair: it would be the build's, readable in the binary"),
             Map.entry(java.security.KeyStore.class, "a key store: it would be the build's, readable in the binary"),
+            Map.entry(java.security.KeyPairGenerator.class, "a key generator, which holds a seeded random"),
+            Map.entry(java.security.Signature.class, "a signature, which holds a key once initialised"),
+            Map.entry(javax.crypto.Cipher.class, "a cipher, which holds a key once initialised"),
+            Map.entry(javax.crypto.Mac.class, "a MAC, which holds a key once initialised"),
+            Map.entry(javax.net.ssl.KeyManager.class, "a key manager, which holds private keys"),
             Map.entry(javax.net.ssl.SSLContext.class, "a TLS context, which holds a seeded random and keys"),
-            Map.entry(Process.class, "a process started by the build"));
+            Map.entry(javax.net.ssl.SSLSocketFactory.class, "a TLS socket factory, which holds a TLS context"),
+            Map.entry(javax.net.ssl.SSLServerSocketFactory.class, "a TLS socket factory, which holds a TLS context"),
+            Map.entry(javax.net.ssl.SSLEngine.class, "a TLS engine, which holds a TLS context"));
 
-    /** Calls a static initialiser must not make, as {@code owner.name}, each with why. */
+    /**
+     * Calls a static initialiser must not make, as {@code owner.name} or, for one constructor or overload,
+     * {@code owner.name(descriptor)}, each with why.
+     */
     static final Map<String, String> READS = Map.ofEntries(
-            Map.entry("java/lang/System.currentTimeMillis", "reads the clock: the value would be the build's"),
-            Map.entry("java/lang/System.nanoTime", "reads the clock: the value would be the build's"),
-            Map.entry("java/time/Instant.now", "reads the clock: the value would be the build's"),
-            Map.entry("java/time/LocalDate.now", "reads the clock: the value would be the build's"),
-            Map.entry("java/time/LocalDateTime.now", "reads the clock: the value would be the build's"),
-            Map.entry("java/time/OffsetDateTime.now", "reads the clock: the value would be the build's"),
-            Map.entry("java/time/ZonedDateTime.now", "reads the clock: the value would be the build's"),
-            Map.entry("java/time/Clock.instant", "reads the clock: the value would be the build's"),
-            Map.entry("java/time/Clock.millis", "reads the clock: the value would be the build's"),
+            Map.entry("java/lang/System.currentTimeMillis", CLOCK),
+            Map.entry("java/lang/System.nanoTime", CLOCK),
+            Map.entry("java/time/Instant.now", CLOCK),
+            Map.entry("java/time/LocalDate.now", CLOCK),
+            Map.entry("java/time/LocalDateTime.now", CLOCK),
+            Map.entry("java/time/LocalTime.now", CLOCK),
+            Map.entry("java/time/OffsetDateTime.now", CLOCK),
+            Map.entry("java/time/OffsetTime.now", CLOCK),
+            Map.entry("java/time/ZonedDateTime.now", CLOCK),
+            Map.entry("java/time/Year.now", CLOCK),
+            Map.entry("java/time/YearMonth.now", CLOCK),
+            Map.entry("java/time/MonthDay.now", CLOCK),
+            Map.entry("java/time/Clock.instant", CLOCK),
+            Map.entry("java/time/Clock.millis", CLOCK),
+            Map.entry("java/time/InstantSource.instant", CLOCK),
+            Map.entry("java/time/InstantSource.millis", CLOCK),
+            Map.entry("java/util/Date.<init>()V", CLOCK),
+            Map.entry("java/util/Calendar.getInstance", "reads the clock and the time zone: they would be the build's"),
+            Map.entry("java/time/Clock.systemDefaultZone", "takes the time zone: it would be the build machine's"),
             Map.entry("java/time/ZoneId.systemDefault", "reads the time zone: it would be the build machine's"),
+            Map.entry("java/util/TimeZone.getDefault", "reads the time zone: it would be the build machine's"),
             Map.entry("java/lang/System.getenv", "reads the environment: it would be the build's"),
-            Map.entry("java/lang/System.getProperty", "reads a system property: it would be the build's"),
+            Map.entry("java/lang/System.getProperty", PROPERTY),
             Map.entry("java/lang/System.getProperties", "reads the system properties: they would be the build's"),
+            Map.entry("java/lang/Integer.getInteger", PROPERTY),
+            Map.entry("java/lang/Long.getLong", PROPERTY),
+            Map.entry("java/lang/Boolean.getBoolean", PROPERTY),
+            Map.entry("org/eclipse/microprofile/config/ConfigProvider.getConfig",
+                    "reads the configuration: it would be the build's"),
             Map.entry("java/lang/Runtime.availableProcessors", "counts the build machine's processors"),
             Map.entry("java/lang/Runtime.maxMemory", "reads the build JVM's heap size"),
             Map.entry("java/lang/ProcessHandle.current", "reads the build process"),
             Map.entry("java/net/InetAddress.getLocalHost", "reads the build machine's name"),
+            Map.entry("java/net/InetAddress.getByName", "resolves a name on the build machine"),
+            Map.entry("java/net/InetAddress.getAllByName", "resolves a name on the build machine"),
             Map.entry("java/util/UUID.randomUUID", "draws a random: every binary would repeat the build's"),
             Map.entry("java/lang/Math.random", "draws a random: every binary would repeat the build's"),
+            Map.entry("java/security/SecureRandom.<init>", "seeds a random: every binary would repeat the build's"),
+            Map.entry("java/util/Random.<init>", "seeds a random: every binary would repeat the build's"),
+            Map.entry("java/util/concurrent/ThreadLocalRandom.current", "draws a random: it would be the build's"),
             Map.entry("java/util/Locale.getDefault", "reads the locale: it would be the build machine's"),
             Map.entry("java/nio/charset/Charset.defaultCharset", "reads the build machine's charset"),
             Map.entry("java/nio/file/Files.readString", "reads a file: its content would be the build machine's"),
             Map.entry("java/nio/file/Files.readAllBytes", "reads a file: its content would be the build machine's"),
             Map.entry("java/nio/file/Files.readAllLines", "reads a file: its content would be the build machine's"),
+            Map.entry("java/nio/file/Files.lines", "reads a file: its content would be the build machine's"),
             Map.entry("java/nio/file/Files.newInputStream", "opens a file at build time"),
             Map.entry("java/nio/file/Files.newBufferedReader", "opens a file at build time"),
-            Map.entry("java/nio/file/Files.exists", "looks at the build machine's file system"),
-            Map.entry("java/nio/file/Files.isDirectory", "looks at the build machine's file system"),
-            Map.entry("java/nio/file/Files.isRegularFile", "looks at the build machine's file system"));
+            Map.entry("java/io/FileInputStream.<init>", "opens a file at build time"),
+            Map.entry("java/io/FileReader.<init>", "opens a file at build time"),
+            Map.entry("java/nio/file/Files.exists", FILES),
+            Map.entry("java/nio/file/Files.isDirectory", FILES),
+            Map.entry("java/nio/file/Files.isRegularFile", FILES),
+            Map.entry("java/nio/file/Files.list", FILES),
+            Map.entry("java/nio/file/Files.walk", FILES),
+            Map.entry("java/nio/file/Files.size", FILES),
+            Map.entry("java/nio/file/Files.getLastModifiedTime", FILES));
 
     private final Path classes;
     private final Set<String> visitedMethods = new HashSet<>();
@@ -128,7 +179,7 @@ public final class BuildTimeInitialisation {
 
     private void checkClass(String internalName, ClassLoader loader) throws IOException {
         classesChecked++;
-        checkStaticInitialiser(internalName);
+        checkMethod(internalName, "<clinit>", "()V", internalName.replace('/', '.') + "'s static initialiser");
         Class<?> type;
         try {
             type = Class.forName(internalName.replace('/', '.'), true, loader);
@@ -137,6 +188,8 @@ public final class BuildTimeInitialisation {
                     + "): the image builder would fail the same way; initialise it at run time or fix its static fields");
             return;
         }
+        // one walk per class: an object two static fields reach (an enum constant and $VALUES) is one finding
+        Map<Object, String> seen = new IdentityHashMap<>();
         for (Field field : type.getDeclaredFields()) {
             if (!Modifier.isStatic(field.getModifiers()) || field.getType().isPrimitive()) {
                 continue;
@@ -148,13 +201,12 @@ public final class BuildTimeInitialisation {
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException("cannot read " + type.getName() + "." + field.getName(), e);
             }
-            walk(type.getName() + "." + field.getName(), value);
+            walk(type.getName() + "." + field.getName(), value, seen);
         }
     }
 
     /** Follows a static field's value into what the project's own code built; JDK objects are judged by type only. */
-    private void walk(String field, Object root) {
-        Map<Object, String> seen = new IdentityHashMap<>();
+    private void walk(String field, Object root, Map<Object, String> seen) {
         Deque<Object[]> queue = new ArrayDeque<>();
         queue.add(new Object[]{root, field});
         while (!queue.isEmpty()) {
@@ -179,11 +231,20 @@ public final class BuildTimeInitialisation {
                 collection.forEach(element -> queue.add(new Object[]{element, path + "[..]"}));
             } else if (value instanceof Map<?, ?> map) {
                 map.forEach((k, v) -> {
+                    // a key's own toString is not called: it may be the project's, and fail
+                    String key = k instanceof String || k instanceof Number || k instanceof Enum<?>
+                            ? k.toString()
+                            : "..";
                     queue.add(new Object[]{k, path + ".key"});
-                    queue.add(new Object[]{v, path + "[" + k + "]"});
+                    queue.add(new Object[]{v, path + "[" + key + "]"});
                 });
+            } else if (value instanceof Map.Entry<?, ?> entry) {
+                queue.add(new Object[]{entry.getKey(), path + ".getKey()"});
+                queue.add(new Object[]{entry.getValue(), path + ".getValue()"});
             } else if (value instanceof Optional<?> optional) {
                 optional.ifPresent(element -> queue.add(new Object[]{element, path + ".get()"}));
+            } else if (value instanceof AtomicReference<?> reference) {
+                queue.add(new Object[]{reference.get(), path + ".get()"});
             } else if (isProjects(value.getClass())) {
                 for (Class<?> c = value.getClass(); c != null && isProjects(c); c = c.getSuperclass()) {
                     for (Field f : c.getDeclaredFields()) {
@@ -211,16 +272,19 @@ public final class BuildTimeInitialisation {
         return null;
     }
 
+    /** One of the project's classes, or a lambda made in one (hidden, named after it); never a JDK class. */
     private boolean isProjects(Class<?> type) {
-        return Files.exists(classes.resolve(type.getName().replace('.', '/') + ".class"))
-                || type.getName().contains("$$Lambda");
+        String name = type.getName();
+        if (type.isHidden() && name.contains("$$Lambda")) {
+            name = name.substring(0, name.indexOf("$$Lambda"));
+        }
+        return Files.exists(classes.resolve(name.replace('.', '/') + ".class"));
     }
 
-    private void checkStaticInitialiser(String internalName) throws IOException {
-        checkMethod(internalName, "<clinit>", "()V", internalName.replace('/', '.') + "'s static initialiser");
-    }
-
-    /** Reads one of the project's methods for {@link #READS} calls, and follows its calls into the project's code. */
+    /**
+     * Reads one of the project's methods for {@link #READS} calls, and follows its calls into the project's code; a
+     * method the named class inherits is looked for in its superclasses.
+     */
     private void checkMethod(String owner, String name, String descriptor, String reachedFrom) throws IOException {
         if (!visitedMethods.add(owner + "." + name + descriptor)) {
             return;
@@ -230,8 +294,16 @@ public final class BuildTimeInitialisation {
             return;
         }
         List<String[]> calls = new ArrayList<>();
+        String[] superName = new String[1];
+        boolean[] declared = new boolean[1];
         try (InputStream in = Files.newInputStream(file)) {
             new ClassReader(in).accept(new ClassVisitor(Opcodes.ASM9) {
+
+                @Override
+                public void visit(int version, int access, String className, String signature, String superClass,
+                        String[] interfaces) {
+                    superName[0] = superClass;
+                }
 
                 @Override
                 public MethodVisitor visitMethod(int access, String method, String desc, String signature,
@@ -239,6 +311,7 @@ public final class BuildTimeInitialisation {
                     if (!method.equals(name) || !desc.equals(descriptor)) {
                         return null;
                     }
+                    declared[0] = true;
                     return new MethodVisitor(Opcodes.ASM9) {
 
                         @Override
@@ -250,8 +323,13 @@ public final class BuildTimeInitialisation {
                 }
             }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         }
+        if (!declared[0] && !name.equals("<clinit>") && !name.equals("<init>") && superName[0] != null) {
+            // javac names the class a call was made through, which may inherit the method
+            checkMethod(superName[0], name, descriptor, reachedFrom);
+            return;
+        }
         for (String[] call : calls) {
-            String why = READS.get(call[0] + "." + call[1]);
+            String why = READS.getOrDefault(call[0] + "." + call[1] + call[2], READS.get(call[0] + "." + call[1]));
             if (why != null) {
                 findings.add(reachedFrom + " calls " + call[0].replace('/', '.') + "." + call[1] + ": it " + why
                         + ". Read it when used, not into a static field");

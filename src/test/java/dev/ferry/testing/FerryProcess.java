@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,13 +32,15 @@ public final class FerryProcess implements AutoCloseable {
     }
 
     /**
-     * The native binary {@code package -Dnative} left in {@code target/} ({@code *-runner}), if there is one and it is
-     * not older than the jar; else {@code null}, and the jar is run.
+     * The native binary {@code package -Dnative} left in {@code target/} ({@code *-runner}; the newest, as
+     * {@code deploy/install.sh} picks), if there is one and it is not older than the jar; else {@code null}, and the
+     * jar is run. {@code InstallIT}'s stand-in is never taken for it.
      */
     public static Path nativeBinary() throws IOException {
         try (var files = Files.list(Path.of("target"))) {
             Path runner = files.filter(p -> p.getFileName().toString().endsWith("-runner") && Files.isExecutable(p))
-                    .findFirst().orElse(null);
+                    .filter(p -> !p.getFileName().toString().endsWith("-stale-test-runner"))
+                    .max(Comparator.comparing(p -> p.toFile().lastModified())).orElse(null);
             if (runner == null || Files.exists(JAR)
                     && Files.getLastModifiedTime(runner).compareTo(Files.getLastModifiedTime(JAR)) < 0) {
                 return null;
