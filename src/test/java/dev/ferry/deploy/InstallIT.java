@@ -214,11 +214,8 @@ class InstallIT {
             installsTheNewestNativeBinaryAndRefusesAJvmBuildThereIsNot();
             return;
         }
-        Path stale = Path.of("target/ferry-stale-test-runner");
-        Files.writeString(stale, "#!/bin/sh\necho stale\n");
+        Path stale = staleRunner();
         try {
-            run(List.of("chmod", "755", stale.toString()));
-            run(List.of("touch", "-d", "2001-01-01", stale.toString()));
             Path root = tmp.resolve("root");
             String output = install(root);
             assertTrue(output.contains("installing the JVM build"), output);
@@ -247,11 +244,8 @@ class InstallIT {
      */
     private void installsTheNewestNativeBinaryAndRefusesAJvmBuildThereIsNot() throws Exception {
         Path built = FerryProcess.nativeBinary();
-        Path stale = Path.of("target/ferry-stale-test-runner");
-        Files.writeString(stale, "#!/bin/sh\necho stale\n");
+        Path stale = staleRunner();
         try {
-            run(List.of("chmod", "755", stale.toString()));
-            run(List.of("touch", "-d", "2001-01-01", stale.toString()));
             Path root = tmp.resolve("root");
             String output = install(root);
             assertTrue(output.contains("installing the native binary target/" + built.getFileName()), output);
@@ -273,6 +267,15 @@ class InstallIT {
         } finally {
             Files.deleteIfExists(stale);
         }
+    }
+
+    /** A stand-in native binary built long ago ({@code FerryProcess} never takes it for the real one). */
+    private static Path staleRunner() throws Exception {
+        Path stale = Path.of("target/ferry-stale-test-runner");
+        Files.writeString(stale, "#!/bin/sh\necho stale\n");
+        run(List.of("chmod", "755", stale.toString()));
+        run(List.of("touch", "-d", "2001-01-01", stale.toString()));
+        return stale;
     }
 
     private static String install(Path root) throws Exception {
