@@ -3,8 +3,10 @@ package dev.ferry.deploy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -214,11 +216,14 @@ class InstallIT {
             installsTheNewestNativeBinaryAndRefusesAJvmBuildThereIsNot();
             return;
         }
-        Path stale = staleRunner();
+        // the newest runner (a real one may be left from an earlier package -Dnative), yet older than the jar
+        Path stale = staleRunner(Files.getLastModifiedTime(Path.of("target/quarkus-app/quarkus-run.jar")).toMillis()
+                - 1_000);
         try {
             Path root = tmp.resolve("root");
             String output = install(root);
             assertTrue(output.contains("installing the JVM build"), output);
+            assertTrue(Files.exists(root.resolve("opt/ferry/lib/quarkus-app/quarkus-run.jar")), output);
             assertFalse(Files.exists(root.resolve("opt/ferry/lib/ferry-runner")), output);
             assertFalse(Files.exists(root.resolve("etc/systemd/system/ferry.service.d/native.conf")), output);
 
@@ -232,6 +237,7 @@ class InstallIT {
             assertTrue(output.contains("installing the native binary " + stale), output);
             output = script(root, List.of("deploy/install.sh", "--jvm"));
             assertTrue(output.contains("installing the JVM build"), output);
+            assertTrue(Files.exists(root.resolve("opt/ferry/lib/quarkus-app/quarkus-run.jar")), output);
             assertFalse(Files.exists(root.resolve("opt/ferry/lib/ferry-runner")), output);
         } finally {
             Files.deleteIfExists(stale);
@@ -244,7 +250,7 @@ class InstallIT {
      */
     private void installsTheNewestNativeBinaryAndRefusesAJvmBuildThereIsNot() throws Exception {
         Path built = FerryProcess.nativeBinary();
-        Path stale = staleRunner();
+        Path stale = staleRunner(Instant.parse("2001-01-01T00:00:00Z").toEpochMilli());
         try {
             Path root = tmp.resolve("root");
             String output = install(root);
@@ -256,6 +262,7 @@ class InstallIT {
                 // a jar from an earlier package, older than the binary: named, it is installed
                 output = script(root, List.of("deploy/install.sh", "--jvm"));
                 assertTrue(output.contains("installing the JVM build"), output);
+                assertTrue(Files.exists(root.resolve("opt/ferry/lib/quarkus-app/quarkus-run.jar")), output);
                 assertFalse(Files.exists(root.resolve("opt/ferry/lib/ferry-runner")), output);
                 assertFalse(Files.exists(root.resolve("etc/systemd/system/ferry.service.d/native.conf")), output);
             } else {
@@ -269,12 +276,12 @@ class InstallIT {
         }
     }
 
-    /** A stand-in native binary built long ago ({@code FerryProcess} never takes it for the real one). */
-    private static Path staleRunner() throws Exception {
+    /** A stand-in native binary built at {@code millis} ({@code FerryProcess} never takes it for the real one). */
+    private static Path staleRunner(long millis) throws Exception {
         Path stale = Path.of("target/ferry-stale-test-runner");
         Files.writeString(stale, "#!/bin/sh\necho stale\n");
         run(List.of("chmod", "755", stale.toString()));
-        run(List.of("touch", "-d", "2001-01-01", stale.toString()));
+        Files.setLastModifiedTime(stale, FileTime.fromMillis(millis));
         return stale;
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -179,6 +180,8 @@ public final class BuildTimeInitialisation {
 
     private void checkClass(String internalName, ClassLoader loader) throws IOException {
         classesChecked++;
+        // each class's initialiser is followed on its own, so a helper two of them call is named for both
+        visitedMethods.clear();
         checkMethod(internalName, "<clinit>", "()V", internalName.replace('/', '.') + "'s static initialiser");
         Class<?> type;
         try {
@@ -190,7 +193,10 @@ public final class BuildTimeInitialisation {
         }
         // one walk per class: an object two static fields reach (an enum constant and $VALUES) is one finding
         Map<Object, String> seen = new IdentityHashMap<>();
-        for (Field field : type.getDeclaredFields()) {
+        // declared fields first (an enum's constants before its synthetic values array), whatever order the JVM gives
+        List<Field> fields = new ArrayList<>(List.of(type.getDeclaredFields()));
+        fields.sort(Comparator.comparing(Field::isSynthetic));
+        for (Field field : fields) {
             if (!Modifier.isStatic(field.getModifiers()) || field.getType().isPrimitive()) {
                 continue;
             }
@@ -232,9 +238,9 @@ public final class BuildTimeInitialisation {
             } else if (value instanceof Map<?, ?> map) {
                 map.forEach((k, v) -> {
                     // a key's own toString is not called: it may be the project's, and fail
-                    String key = k instanceof String || k instanceof Number || k instanceof Enum<?>
-                            ? k.toString()
-                            : "..";
+                    String key = k instanceof Enum<?> e
+                            ? e.name()
+                            : k instanceof String || k instanceof Number ? k.toString() : "..";
                     queue.add(new Object[]{k, path + ".key"});
                     queue.add(new Object[]{v, path + "[" + key + "]"});
                 });
@@ -245,7 +251,9 @@ public final class BuildTimeInitialisation {
                 optional.ifPresent(element -> queue.add(new Object[]{element, path + ".get()"}));
             } else if (value instanceof AtomicReference<?> reference) {
                 queue.add(new Object[]{reference.get(), path + ".get()"});
-            } else if (isProjects(value.getClass())) {
+            }
+            // the project's own class, a collection of its own included: its fields too
+            if (isProjects(value.getClass())) {
                 for (Class<?> c = value.getClass(); c != null && isProjects(c); c = c.getSuperclass()) {
                     for (Field f : c.getDeclaredFields()) {
                         if (Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) {
