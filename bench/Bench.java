@@ -277,19 +277,15 @@ public class Bench {
             old(big);
             Ferry ferry = Ferry.start(servers.direct, "r-s3", 1, "-Xmx64m", false);
             try {
-                // jstat reads a JVM's heap; the binary's is not visible to it, so natively only the RSS is shown
-                HeapWatch heap = binary == null ? HeapWatch.of(ferry.process) : null;
+                HeapWatch heap = HeapWatch.of(ferry.process);
                 double seconds = ferry.deliver(dir, 1);
-                if (heap != null) {
-                    heap.stop();
-                }
+                heap.stop();
                 verify(dir, HOME.resolve("r-s3"), "Ferry S3");
                 Map<String, String> cells = table.computeIfAbsent("S3 one sparse file of " + human(s3Bytes)
                         + ", -Xmx64m", k -> new LinkedHashMap<>());
                 cells.put("Ferry", String.format(Locale.ROOT, "%.0f MB/s; peak heap %s; peak RSS %d MiB",
-                        s3Bytes / seconds / 1e6, heap == null ? "n/a (native)" : heap.peakUsedKiB() / 1024 + " MiB",
-                        ferry.peakRssKiB() / 1024));
-                if (heap != null && heap.peakUsedKiB() > 64 * 1024) {
+                        s3Bytes / seconds / 1e6, heap.peak(), ferry.peakRssKiB() / 1024));
+                if (heap.peakUsedKiB() > 64 * 1024) {
                     failures++;
                     notes.add("S3: heap above 64 MiB");
                 }
@@ -347,11 +343,9 @@ public class Bench {
             Path files = smallFiles("s5", s5Files, 1024);
             Ferry ferry = Ferry.start(servers.direct, "r-s5", 4, "-Xmx64m", true);
             try {
-                HeapWatch heap = binary == null ? HeapWatch.of(ferry.process) : null;
+                HeapWatch heap = HeapWatch.of(ferry.process);
                 double seconds = ferry.deliver(files, s5Files);
-                if (heap != null) {
-                    heap.stop();
-                }
+                heap.stop();
                 verify(files, HOME.resolve("r-s5"), "Ferry S5");
                 List<Long> polls = ferry.pollMillis();
                 polls.sort(null);
@@ -359,8 +353,7 @@ public class Bench {
                         k -> new LinkedHashMap<>()).put("Ferry", String.format(Locale.ROOT,
                                 "%.0f files/s; %d polls, listing median %d ms, max %d ms; peak heap %s",
                                 s5Files / seconds, polls.size(), polls.isEmpty() ? 0 : polls.get(polls.size() / 2),
-                                polls.isEmpty() ? 0 : polls.get(polls.size() - 1),
-                                heap == null ? "n/a (native)" : heap.peakUsedKiB() / 1024 + " MiB"));
+                                polls.isEmpty() ? 0 : polls.get(polls.size() - 1), heap.peak()));
             } finally {
                 ferry.stop();
                 deleteTree(HOME.resolve("r-s5"));
@@ -698,17 +691,23 @@ public class Bench {
 
     /** The heap of a JVM sampled with jstat, for its peak. */
     static final class HeapWatch {
+        /** Null for the native binary, whose heap jstat cannot read: only its RSS is shown. */
         final Process jstat;
         final AtomicLong peak = new AtomicLong();
 
         private HeapWatch(Process jstat) {
             this.jstat = jstat;
-            Thread reader = new Thread(this::read, "jstat");
-            reader.setDaemon(true);
-            reader.start();
+            if (jstat != null) {
+                Thread reader = new Thread(this::read, "jstat");
+                reader.setDaemon(true);
+                reader.start();
+            }
         }
 
         static HeapWatch of(Process jvm) throws IOException {
+            if (binary != null) {
+                return new HeapWatch(null);
+            }
             Path jstat = Path.of(System.getProperty("java.home"), "bin", "jstat");
             return new HeapWatch(new ProcessBuilder(jstat.toString(), "-gc", String.valueOf(jvm.pid()), "100")
                     .redirectErrorStream(true).start());
@@ -744,8 +743,15 @@ public class Bench {
             return peak.get();
         }
 
+        /** The peak as the table shows it. */
+        String peak() {
+            return jstat == null ? "n/a (native)" : peakUsedKiB() / 1024 + " MiB";
+        }
+
         void stop() {
-            jstat.destroy();
+            if (jstat != null) {
+                jstat.destroy();
+            }
         }
     }
 

@@ -12,10 +12,10 @@ import sun.misc.Signal;
 /**
  * SIGTERM (systemctl stop) shuts Ferry down in order and exits 0: polling stops, an upload under way may finish
  * within {@code camel.main.shutdown-timeout}, and a file not delivered by then stays in its source. Left to the JVM,
- * Quarkus' shutdown hook stops it in the same order, but the status races between the signal's 143 and the main
- * thread's 0; the unit accepts both ({@code SuccessExitStatus=143}), a supervisor or
- * script reading the status gets one answer. {@code sun.misc.Signal} is supported API (module jdk.unsupported) that
- * Quarkus itself uses, and works in a native image.
+ * Quarkus' shutdown hook stops it in the same order, but the exit status races between the signal's 143 and the main
+ * thread's 0; with this handler a supervisor or script reading the status gets one answer. (The unit still accepts 143,
+ * for a SIGTERM that arrives before Ferry has started.) {@code sun.misc.Signal} is supported API (module
+ * jdk.unsupported) that Quarkus itself uses, and works in a native image.
  */
 @ApplicationScoped
 public class TerminationSignal {
