@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,9 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BenchIT {
 
+    @TempDir
+    Path tmp;
+
     @Test
     void theQuickBenchmarkRunsEveryScenarioAndChecksTheBytes() throws Exception {
-        Path out = Files.createTempFile("bench", ".out");
+        Path out = tmp.resolve("bench.out");
         Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "bench/Bench.java", "--quick", "--jar", "target/quarkus-app/quarkus-run.jar")
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();

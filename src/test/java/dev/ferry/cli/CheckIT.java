@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -17,6 +18,7 @@ import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.FerryProcess.Finished;
 import dev.ferry.testing.RealFtpServer;
 import dev.ferry.testing.RealFtpServer.Kind;
+import dev.ferry.testing.TestFiles;
 import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CheckIT {
 
-    private static final String REMOTE_DIR = "checked/in";
+    /** In the FTP user's home, which no JUnit temporary directory covers: removed after the class. */
+    private static final String REMOTE_TOP = "checked-" + UUID.randomUUID();
+    private static final String REMOTE_DIR = REMOTE_TOP + "/in";
 
     @TempDir
     static Path shared;
@@ -53,8 +57,9 @@ class CheckIT {
     }
 
     @AfterAll
-    static void stopServer() throws InterruptedException {
+    static void stopServer() throws Exception {
         vsftpd.close();
+        TestFiles.deleteTree(RealFtpServer.HOME.resolve(REMOTE_TOP));
     }
 
     @BeforeEach

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.ferry.testing.Certificates;
@@ -75,6 +76,8 @@ class InstallIT {
         // the operator's configuration: a second install (an upgrade) keeps every byte of it
         Path properties = root.resolve("etc/ferry/application.properties");
         int port;
+        // in the FTP user's home, which no JUnit temporary directory covers: removed below
+        Path landed = RealFtpServer.HOME.resolve("installed-" + UUID.randomUUID());
         try (RealFtpServer vsftpd = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd"), "TLSv1.3")) {
             port = vsftpd.port();
             Files.copy(Certificates.localhost().caPem(), root.resolve("etc/ferry/ca.pem"));
@@ -92,7 +95,7 @@ class InstallIT {
                     + "    routeTemplateRef: ftps-upload\n    routeId: upload-outbox\n    parameters:\n"
                     + "      - name: source\n        value: " + root.resolve("var/lib/ferry/outbox") + "\n"
                     + "      - name: target\n        value: transfer\n"
-                    + "      - name: remoteDir\n        value: /installed\n");
+                    + "      - name: remoteDir\n        value: /" + landed.getFileName() + "\n");
             install(root);
             assertEquals(mine, Files.readString(properties), "an install overwrote the operator's configuration");
             // on JDK 25 and newer the install makes the AOT cache the launcher then starts with; before, none
@@ -130,7 +133,7 @@ class InstallIT {
                 Path dropped = outbox.resolve(staged.getFileName());
                 Files.copy(staged, dropped);
                 run(List.of("chown", SERVICE_USER + ":", dropped.toString()));
-                Path remote = RealFtpServer.HOME.resolve("installed").resolve(staged.getFileName());
+                Path remote = landed.resolve(staged.getFileName());
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                         .until(() -> !ferry.isAlive() || TestFiles.sameBytes(staged, remote));
                 assertTrue(ferry.isAlive(), Files.readString(log));
@@ -148,6 +151,8 @@ class InstallIT {
                 assertTrue(ferry.waitFor(60, TimeUnit.SECONDS));
             }
             assertEquals(FerryProcess.SIGTERM_EXIT, ferry.exitValue(), Files.readString(log));
+        } finally {
+            TestFiles.deleteTree(landed);
         }
 
         // the service user owns /var/lib/ferry and /var/log/ferry, so it can put a link there to any file of root's:

@@ -59,6 +59,9 @@ class HostileInputIT {
         for (int i = cleanup.size() - 1; i >= 0; i--) {
             cleanup.get(i).close();
         }
+        // what landed on the server lives in the test user's home, which no JUnit temporary directory covers (grown.bin
+        // alone is 800 MB there)
+        TestFiles.deleteTree(landed);
     }
 
     @Test

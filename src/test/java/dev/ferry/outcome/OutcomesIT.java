@@ -1,5 +1,6 @@
 package dev.ferry.outcome;
 
+import java.io.IOException;
 import java.io.StringReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import dev.ferry.testing.RealFtpServer;
 import dev.ferry.testing.RealFtpServer.Kind;
 import dev.ferry.testing.TestFiles;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,8 @@ class OutcomesIT {
     @TempDir
     Path tmp;
 
+    /** Where a test's files land: in the FTP user's home, which no JUnit temporary directory covers. */
+    private final Path landed = RealFtpServer.HOME.resolve("outcomes-" + UUID.randomUUID());
     private FerryConfigDir config;
     private Path outbox;
     private AuditLog audit;
@@ -74,9 +78,14 @@ class OutcomesIT {
         audit = config.audit();
     }
 
+    @AfterEach
+    void removeWhatLanded() throws IOException {
+        TestFiles.deleteTree(landed);
+    }
+
     @Test
     void deliveredFilesAreCountedAndAuditedWithTheHashOfTheBytesSent() throws Exception {
-        String remoteDir = "audited-" + UUID.randomUUID();
+        String remoteDir = landed.getFileName().toString();
         config.target("transfer", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
                 // one connection: it is opened for the first file and held, idle, for the next
                 .property("ferry.targets.transfer.max-connections", "1")
@@ -91,7 +100,7 @@ class OutcomesIT {
 
             for (Path sent : List.of(a, b)) {
                 String name = sent.getFileName().toString();
-                TestFiles.assertSameBytes(sent, RealFtpServer.HOME.resolve(remoteDir).resolve(name));
+                TestFiles.assertSameBytes(sent, landed.resolve(name));
                 JsonObject line = audit.lines().stream()
                         .filter(l -> l.getString("remotePath", "").endsWith("/" + name)).findFirst()
                         .orElseThrow(() -> new AssertionError(name + " not in the audit trail: " + audit.toString()));
@@ -152,7 +161,7 @@ class OutcomesIT {
     @Test
     void aRefusedFileIsRetriedThenQuarantinedAndEachStepIsAuditedWithTheServersReply() throws Exception {
         // a directory the FTP user may not write in: vsftpd refuses every STOR into it
-        Path locked = Files.createDirectories(RealFtpServer.HOME.resolve("locked-" + UUID.randomUUID()));
+        Path locked = Files.createDirectories(landed);
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
         config.target("transfer", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
                 .property("ferry.retry.attempts", "2")
@@ -244,7 +253,7 @@ class OutcomesIT {
     @Test
     void hostileNamesCannotSplitOrForgeAnAuditLine() throws Exception {
         config.target("transfer", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
-                .route("upload", outbox, "transfer", "hostile-" + UUID.randomUUID());
+                .route("upload", outbox, "transfer", landed.getFileName().toString());
         // quarantined at pickup, never sent: a line break (and a forged audit line after it), a backslash; sent: a
         // quote, a NEL and a line separator (U+0085, U+2028), which some readers take for line breaks
         List<String> quarantined = List.of("a\n{\"outcome\":\"delivered\",\"route\":\"forged\"}.csv", "b\\c.csv");

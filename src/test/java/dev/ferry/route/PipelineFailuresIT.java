@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
@@ -84,6 +85,7 @@ class PipelineFailuresIT {
     @Test
     void aFileWaitingForItsNextAttemptHoldsBackNoOtherFile() throws Exception {
         // one connection, one upload thread: the refused file's retry delay must not sleep on it
+        Path remoteDir = RealFtpServer.HOME.resolve("held-back-" + UUID.randomUUID());
         try (RealFtpServer vsftpd = RealFtpServer.start(Kind.VSFTPD, tmp.resolve("vsftpd"), "TLSv1.2",
                 List.of("deny_file={*refused*}"))) {
             config.target("site", vsftpd.port(), RealFtpServer.USER, RealFtpServer.PASSWORD)
@@ -91,9 +93,8 @@ class PipelineFailuresIT {
                     .property("ferry.retry.attempts", "3")
                     .property("ferry.retry.initial-delay", "8s")
                     .property("ferry.retry.max-delay", "16s")
-                    .route("upload", outbox, "site", "held-back", "stableFor", "100ms");
+                    .route("upload", outbox, "site", remoteDir.getFileName().toString(), "stableFor", "100ms");
             AuditLog audit = config.audit();
-            Path remoteDir = RealFtpServer.HOME.resolve("held-back");
             try (FerryProcess ferry = FerryProcess.start(config)) {
                 TestFiles.random(outbox.resolve("refused.csv"), 500, 11);
                 await().atMost(DELIVERY).until(() -> vsftpd.tlsLog().contains("refused.csv"));
@@ -116,6 +117,8 @@ class PipelineFailuresIT {
                         audit.toString());
                 assertTrue(quarantinedAfter >= 20, "retry schedule shortened: " + quarantinedAfter + " s");
             }
+        } finally {
+            TestFiles.deleteTree(remoteDir);
         }
     }
 
