@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,8 +10,10 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
+import dev.ferry.cluster.Cluster;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.ftps.Causes;
+import dev.ferry.ftps.Names;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.Targets;
 import dev.ferry.route.RouteParameters;
@@ -42,6 +45,9 @@ public class FerryMain implements QuarkusApplication {
 
     @Inject
     Routes routes;
+
+    @Inject
+    Cluster cluster;
 
     @Inject
     CamelRuntime camel;
@@ -139,12 +145,33 @@ public class FerryMain implements QuarkusApplication {
             return Command.USAGE_ERROR;
         }
         TargetCheck check = new TargetCheck(System.out);
-        boolean passed = true;
+        boolean passed = checkDatabase();
         for (Target target : chosen) {
             List<UploadRoute> shipping = routes.routes().stream()
                     .filter(route -> route.parameters().target().equals(target.name())).collect(Collectors.toList());
             passed &= check.run(target, shipping, command.write());
         }
         return passed ? Command.OK : Command.CHECK_FAILED;
+    }
+
+    /** Cluster mode: the claims' database is part of delivering, so {@code check} connects to it too. */
+    private boolean checkDatabase() {
+        if (!cluster.enabled()) {
+            return true;
+        }
+        System.out.printf("Checking the database (cluster mode, this host: %s)%n", cluster.host());
+        Steps steps = new Steps(System.out);
+        long start = System.nanoTime();
+        try {
+            steps.line("ok", "database", cluster.probe() + " (" + Steps.since(start) + ")");
+            System.out.println("database: OK");
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            steps.line("FAIL", "database", "cannot use the database: " + Names.printable(String.valueOf(
+                    e.getMessage())) + ". Check quarkus.datasource.jdbc.url, quarkus.datasource.username and"
+                    + " ferry.cluster.password-file, and that this host may reach the database");
+            System.out.println("database: FAILED");
+            return false;
+        }
     }
 }

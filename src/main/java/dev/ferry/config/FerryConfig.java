@@ -3,6 +3,7 @@ package dev.ferry.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -40,6 +41,46 @@ public interface FerryConfig {
 
     /** What the readiness check ({@code /q/health/ready}) reports. */
     Health health();
+
+    /** Several hosts on one shared source directory, coordinated through PostgreSQL (docs/several-hosts.md). */
+    Cluster cluster();
+
+    interface Cluster {
+
+        /**
+         * {@code true}: this host is one of several polling the same source directories (an EFS mount). Each file is
+         * claimed in the database ({@code quarkus.datasource.jdbc.url}, {@code .username}, and
+         * {@code ferry.cluster.password-file} or {@code quarkus.datasource.password}) before its upload, and its
+         * delivery is recorded there instead of in {@code <source>/.ferry/delivered}. Off by default: one host needs
+         * no database.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** This host's name in claims, audit lines, metrics and log lines; default: the host name. */
+        Optional<String> host();
+
+        /**
+         * How long a claim holds without renewal, on the database's clock. A host renews its claims every third of
+         * it; a host that dies loses them after this long, and another host sends the file. A host that cannot
+         * renew (the database is unreachable) abandons its uploads before its lease ends.
+         */
+        @WithDefault("30s")
+        Duration lease();
+
+        /**
+         * A file holding the database password (its first line), e.g. {@code ${CREDENTIALS_DIRECTORY}/database}
+         * under systemd; {@code quarkus.datasource.password} is used when this is not set.
+         */
+        Optional<Path> passwordFile();
+
+        /**
+         * A claim nobody has renewed for this long is deleted, delivered or not: the record of a file that was
+         * delivered and then removed from the source by hand, or of a host that never came back.
+         */
+        @WithDefault("168h")
+        Duration forgetAfter();
+    }
 
     interface Health {
 

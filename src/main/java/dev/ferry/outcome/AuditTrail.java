@@ -17,7 +17,8 @@ public final class AuditTrail {
     private AuditTrail() {
     }
 
-    static void write(FileOutcome outcome) {
-        LOG.info("{}", outcome.toJson());
+    /** {@code host}: cluster mode's name of this host, or {@code null}. */
+    static void write(FileOutcome outcome, String host) {
+        LOG.info("{}", outcome.toJson(host));
     }
 }

@@ -63,6 +63,11 @@ public record FileOutcome(Instant time, Outcome outcome, String route, String ta
 
     /** The audit trail's line: one JSON object, keys in a fixed order, absent values left out. */
     public String toJson() {
+        return toJson(null);
+    }
+
+    /** The audit trail's line of a host in cluster mode: {@code host} follows {@code target}. */
+    public String toJson(String host) {
         StringWriter out = new StringWriter(256);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -70,6 +75,7 @@ public record FileOutcome(Instant time, Outcome outcome, String route, String ta
             json.writeStringField("outcome", outcome.label());
             writeIfPresent(json, "route", route);
             writeIfPresent(json, "target", target);
+            writeIfPresent(json, "host", host);
             writeIfPresent(json, "localPath", localPath);
             writeIfPresent(json, "remotePath", remotePath);
             if (size != null) {

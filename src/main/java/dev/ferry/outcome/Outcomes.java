@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.ferry.cluster.Cluster;
 import dev.ferry.config.FerryConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +33,8 @@ public class Outcomes {
 
     private final MeterRegistry registry;
     private final Duration interval;
+    /** Cluster mode: this host's name, in audit lines. */
+    private final String host;
     private final List<RouteReport> reports = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService summaries;
     /** Lists the sources for {@link Backlog}, one listing at a time per source, off any caller's thread. */
@@ -41,8 +44,9 @@ public class Outcomes {
         return thread;
     });
 
-    public Outcomes(MeterRegistry registry, FerryConfig config) {
+    public Outcomes(MeterRegistry registry, FerryConfig config, Cluster cluster) {
         this.registry = registry;
+        this.host = cluster.enabled() ? cluster.host() : null;
         this.interval = config.log().summaryInterval();
         if (interval.isNegative() || !interval.isZero() && interval.toMillis() < 1) {
             throw new ConfigurationException(
@@ -56,7 +60,7 @@ public class Outcomes {
         Backlog backlog = new Backlog(source, include, recursive, listings);
         // the first listing starts now, on a listing thread: a source that hangs never holds up the start
         backlog.relist();
-        RouteReport report = new RouteReport(registry, route, target, backlog);
+        RouteReport report = new RouteReport(registry, route, target, host, backlog);
         reports.add(report);
         if (summaries == null && !interval.isZero()) {
             summaries = Executors.newSingleThreadScheduledExecutor(run -> {

@@ -23,6 +23,8 @@ public final class RouteReport {
 
     private final String route;
     private final String target;
+    /** Cluster mode: this host's name, in each audit line; {@code null} otherwise. */
+    private final String host;
     private final Backlog backlog;
     private final Counter delivered;
     private final Counter bytes;
@@ -38,9 +40,10 @@ public final class RouteReport {
     private final LongAdder bytesSinceSummary = new LongAdder();
     private boolean shownWaiting;
 
-    RouteReport(MeterRegistry registry, String route, String target, Backlog backlog) {
+    RouteReport(MeterRegistry registry, String route, String target, String host, Backlog backlog) {
         this.route = route;
         this.target = target;
+        this.host = host;
         this.backlog = backlog;
         Tags tags = Tags.of("route", route, "target", target);
         delivered = Counter.builder("ferry.files.delivered").description("Files uploaded and renamed into place")
@@ -84,7 +87,7 @@ public final class RouteReport {
      * known, left out of {@code ferry_upload_duration}).
      */
     public void delivered(FileOutcome outcome, long transferMillis) {
-        AuditTrail.write(outcome);
+        AuditTrail.write(outcome, host);
         delivered.increment();
         long size = outcome.size() == null ? 0 : outcome.size();
         bytes.increment(size);
@@ -100,7 +103,7 @@ public final class RouteReport {
 
     /** An attempt failed and another follows. */
     public void retried(FileOutcome outcome) {
-        AuditTrail.write(outcome);
+        AuditTrail.write(outcome, host);
         fileFailures.increment();
         retries.increment();
         sinceSummary[Outcome.RETRIED.ordinal()].increment();
@@ -108,7 +111,7 @@ public final class RouteReport {
 
     /** Moved to the failed directory: after its last failed attempt, or at once for a name no server may see. */
     public void quarantined(FileOutcome outcome) {
-        AuditTrail.write(outcome);
+        AuditTrail.write(outcome, host);
         if (outcome.attempts() > 0) {
             fileFailures.increment();
         }
@@ -117,7 +120,7 @@ public final class RouteReport {
     }
 
     public void skipped(FileOutcome outcome) {
-        AuditTrail.write(outcome);
+        AuditTrail.write(outcome, host);
         skipped.increment();
         sinceSummary[Outcome.SKIPPED.ordinal()].increment();
     }

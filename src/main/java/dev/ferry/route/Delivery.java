@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
@@ -13,6 +14,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.ferry.cluster.Cluster;
+import dev.ferry.cluster.ClusterUnavailableException;
+import dev.ferry.cluster.FileKey;
 import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.Connection;
 import dev.ferry.ftps.Names;
@@ -57,7 +61,14 @@ import org.slf4j.LoggerFactory;
 @RegisterForReflection(fields = false)
 public class Delivery {
 
-    static final String ALREADY_DELIVERED = "ferryAlreadyDelivered";
+    /** Set when the file is not sent now: delivered before (it is archived), or (with {@link #LEFT}) not this host's. */
+    static final String NOT_SENT = "ferryNotSent";
+    /** Cluster mode: another host holds the file, or it is gone; this host leaves it alone. */
+    static final String LEFT = "ferryLeft";
+    /** Cluster mode: the file's claim ({@link FileKey}). */
+    static final String CLAIM = "ferryClaim";
+    /** Cluster mode: delivered, but the database could not record it: not archived until it can. */
+    static final String UNRECORDED = "ferryUnrecorded";
     /**
      * Retries made so far: Ferry's own count, since Camel's redelivery counter header is gone by the time the failure
      * processor (the quarantine) runs.
@@ -67,11 +78,14 @@ public class Delivery {
     static final String RECORD_KEY = "ferryRecordKey";
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd");
+    /** Cluster mode: a file another host holds is looked at again after this long at the soonest. */
+    private static final Duration LOOK_AGAIN = Duration.ofMillis(250);
 
     private final Target target;
     private final TargetBreaker breaker;
     private final TargetPool.Share routeConnections;
     private final DeliveryRecord delivered;
+    private final Cluster cluster;
     private final Path archiveDir;
     private final Path failedDir;
     private final RemoteDir remoteDir;
@@ -84,14 +98,15 @@ public class Delivery {
     private final Set<String> awaitingArchive = ConcurrentHashMap.newKeySet();
 
     Delivery(String routeId, Target target, TargetBreaker breaker, TargetPool.Share routeConnections,
-            DeliveryRecord delivered, RouteParameters route, RouteReport routeReport, Duration localFailureDelay,
-            Duration pollStuckAfter) {
+            DeliveryRecord delivered, Cluster cluster, RouteParameters route, RouteReport routeReport,
+            Duration localFailureDelay, Duration pollStuckAfter) {
         this.routeId = routeId;
         this.routeReport = routeReport;
         this.target = target;
         this.breaker = breaker;
         this.routeConnections = routeConnections;
         this.delivered = delivered;
+        this.cluster = cluster;
         this.archiveDir = route.archive();
         this.failedDir = route.failed();
         this.remoteDir = route.remoteDir();
@@ -124,11 +139,16 @@ public class Delivery {
         Path source = source(exchange);
         String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         exchange.getIn().setHeader(TEMP_NAME, TemporaryName.of(name, exchange.getFromRouteId()));
-        // each attempt reads the file afresh and fails if it changes meanwhile (LocalFile)
-        exchange.getIn().setBody(new LocalFile(source, relativePath(exchange), watch::progress));
+        // each attempt reads the file afresh and fails if it changes meanwhile (LocalFile), or, in cluster mode, if
+        // this host's claims may have ended
+        exchange.getIn().setBody(new LocalFile(source, relativePath(exchange), this::reading));
+        if (cluster.enabled()) {
+            claim(exchange, source);
+            return;
+        }
         String key = key(exchange, FileState.of(source));
         if (delivered.contains(key)) {
-            exchange.setProperty(ALREADY_DELIVERED, true);
+            exchange.setProperty(NOT_SENT, true);
             exchange.setProperty(RECORD_KEY, key);
             if (awaitingArchive.contains(key)) {
                 // delivered (and audited) by this run; the archive could not take it then
@@ -150,8 +170,21 @@ public class Delivery {
         FileState sent = exchange.getIn().getBody(LocalFile.class).sent();
         String key = key(exchange, sent);
         exchange.setProperty(RECORD_KEY, key);
-        awaitingArchive.add(key);
-        if (!delivered.add(key)) {
+        if (cluster.enabled()) {
+            FileKey file = exchange.getProperty(CLAIM, FileKey.class);
+            if (!file.version().equals(sent.identity())) {
+                // another version was read than the one claimed: the claim holds for neither
+                cluster.forget(file);
+                file = new FileKey(file.route(), file.path(), sent.identity());
+                exchange.setProperty(CLAIM, file);
+                exchange.setProperty(UNRECORDED, true);
+            } else if (!cluster.delivered(file)) {
+                exchange.setProperty(UNRECORDED, true);
+            }
+        } else {
+            awaitingArchive.add(key);
+        }
+        if (!cluster.enabled() && !delivered.add(key)) {
             LOG.error(
                     "{} was delivered to {}:{} but cannot be recorded as delivered (see above); it is not sent again "
                             + "while Ferry runs",
@@ -182,14 +215,23 @@ public class Delivery {
      * in its source, recorded as delivered: it is archived, not sent again, once the archive can take it.
      */
     public void archive(Exchange exchange) {
+        if (exchange.getProperty(LEFT) != null || exchange.getProperty(UNRECORDED) != null) {
+            // another host's file, or one this host delivered but the database could not record yet
+            return;
+        }
         Path source = source(exchange);
         String key = exchange.getProperty(RECORD_KEY, String.class);
+        FileKey claim = exchange.getProperty(CLAIM, FileKey.class);
         if (key != null && changedSince(exchange, source, key)) {
             // the server has the version that was sent; this one is newer: archiving it would lose what changed
             LOG.warn("{} changed after it was delivered to {}:{} (its bytes differ from those sent); it stays in the"
                     + " source and is sent again as it is", shown(exchange), target.address(), remoteDir);
-            delivered.remove(key);
-            awaitingArchive.remove(key);
+            if (claim != null) {
+                cluster.forget(claim);
+            } else {
+                delivered.remove(key);
+                awaitingArchive.remove(key);
+            }
             return;
         }
         try {
@@ -201,12 +243,86 @@ public class Delivery {
                     "was delivered but cannot be moved to the archive " + archiveDir + " ("
                             + Names.printable(e.toString()) + "); it stays in the source and is "
                             + "archived, not sent again, once the archive directory can take it");
+            if (claim != null) {
+                // its delivery stays recorded: whichever host can archive it does
+                cluster.release(claim);
+            }
             return;
         }
-        if (key != null) {
+        if (claim != null) {
+            cluster.archived(claim);
+        } else if (key != null) {
             delivered.remove(key);
             awaitingArchive.remove(key);
         }
+    }
+
+    /**
+     * Cluster mode: claims the file for this host, or leaves it to the host that holds it (until that claim could
+     * end) or to none, when another host archived it since this host listed it.
+     */
+    private void claim(Exchange exchange, Path source) throws IOException {
+        FileState state;
+        try {
+            state = FileState.of(source);
+        } catch (NoSuchFileException e) {
+            leave(exchange);
+            return;
+        }
+        FileKey file = new FileKey(exchange.getFromRouteId(), relativePath(exchange), state.identity());
+        Cluster.Held held = cluster.claim(file);
+        if (held.claim() == Cluster.Claim.ARCHIVED) {
+            // archived by a host since this host listed it: what this host sees is an old listing, or its cache
+            LOG.debug("{} was archived by {}", shown(exchange), held.host());
+            leave(exchange);
+            return;
+        }
+        if (held.claim() == Cluster.Claim.ELSEWHERE) {
+            // looked at again once that claim could have ended, or sooner should the host finish it
+            pickup.hold(source, Instant.now().plus(held.remaining().compareTo(LOOK_AGAIN) < 0
+                    ? LOOK_AGAIN
+                    : held.remaining()));
+            LOG.debug("{} is claimed by {}", shown(exchange), held.host());
+            leave(exchange);
+            return;
+        }
+        exchange.setProperty(CLAIM, file);
+        if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS) || !FileState.of(source).equals(state)) {
+            // archived (or replaced) by another host between this host's listing and its claim
+            cluster.forget(file);
+            leave(exchange);
+            return;
+        }
+        if (held.claim() == Cluster.Claim.ARCHIVE) {
+            exchange.setProperty(NOT_SENT, true);
+            exchange.setProperty(RECORD_KEY, key(exchange, state));
+            LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", shown(exchange),
+                    target.address(), remoteDir);
+            routeReport.skipped(outcome(exchange, Outcome.SKIPPED, 0, state.size(), null, null,
+                    "delivered before; archived without sending it again"));
+        }
+    }
+
+    private static void leave(Exchange exchange) {
+        exchange.setProperty(NOT_SENT, true);
+        exchange.setProperty(LEFT, true);
+    }
+
+    /** Every block read for an upload: the poll is alive, and (cluster mode) this host still holds its claims. */
+    private void reading() throws ClusterUnavailableException {
+        watch.progress();
+        if (!cluster.leaseHeld()) {
+            throw new ClusterUnavailableException("this host could not renew its claims in time ("
+                    + cluster.down().orElse("the database answers too slowly") + "): the upload is abandoned before"
+                    + " another host may take the file over");
+        }
+    }
+
+    /** The database cannot be used: the file waits in its source, with no attempt spent, until it can. */
+    public void clusterUnavailable(Exchange exchange) {
+        LOG.debug("{} waits in {} until the database answers: {}", shown(exchange), source(exchange).getParent(),
+                Failures.describe(Failures.of(exchange)));
+        exchange.setProperty(LEFT, true);
     }
 
     /**
@@ -235,6 +351,15 @@ public class Delivery {
         }
         LOG.debug("{} waits in {} until target {} is available", shown(exchange), source(exchange).getParent(),
                 target.name());
+        release(exchange);
+    }
+
+    /** Cluster mode: this host stops working on the file; any host may claim it at once. */
+    private void release(Exchange exchange) {
+        FileKey claim = exchange.getProperty(CLAIM, FileKey.class);
+        if (claim != null) {
+            cluster.release(claim);
+        }
     }
 
     /** Every attempt failed: move the file to the failed directory with a {@code .error} report beside it. */
@@ -251,12 +376,14 @@ public class Delivery {
                     null,
                     "Ferry stopped while retrying; the file stays in the source for the next start (last error: "
                             + Failures.describe(error) + ")"));
+            release(exchange);
             return;
         }
         int attempts = attempts(exchange);
         deletePartialUploads(exchange);
         quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts, Failures.reply(error),
                 Failures.describe(error), exchange.getClock().elapsed());
+        release(exchange);
     }
 
     /**

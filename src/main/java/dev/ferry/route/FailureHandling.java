@@ -41,6 +41,10 @@ public class FailureHandling extends RouteConfigurationBuilder {
         RouteConfigurationDefinition configuration = routeConfiguration(CONFIGURATION_ID);
         configuration.errorHandler(new DefaultErrorHandlerDefinition()
                 .executorService(new RetryScheduler(getContext(), RETRY_THREADS)));
+        // cluster mode, the claims' database cannot be used: the file waits in its source, no attempt spent
+        configuration.onException(Exception.class).onWhen(Failures::isClusterProblem)
+                .handled(true)
+                .process(exchange -> routes.delivery(exchange).clusterUnavailable(exchange));
         // connection refused, TLS handshake failed, login refused: not the file's fault, so no attempt is spent
         configuration.onException(Exception.class).onWhen(Failures::isTargetProblem)
                 .handled(true)

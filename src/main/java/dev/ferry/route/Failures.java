@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.ferry.cluster.ClusterUnavailableException;
 import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.TargetUnavailableException;
 import org.apache.camel.Exchange;
@@ -18,6 +19,11 @@ import org.apache.camel.component.file.GenericFileOperationFailedException;
 final class Failures {
 
     private Failures() {
+    }
+
+    /** The claims' database cannot be used (cluster mode): not the file's fault either. */
+    static boolean isClusterProblem(Exchange exchange) {
+        return Causes.find(of(exchange), ClusterUnavailableException.class).isPresent();
     }
 
     static boolean isTargetProblem(Exchange exchange) {

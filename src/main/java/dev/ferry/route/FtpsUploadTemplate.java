@@ -43,6 +43,16 @@ public class FtpsUploadTemplate extends RouteBuilder {
     private static final String DATA_TIMEOUT = "dataTimeout";
     private static final String TEMP_FILE_NAME = "tempFileName";
     private static final String FILE_EXIST = "fileExist";
+    private static final String PER_POLL = "perPoll";
+    /** Files a poll hands over at most: one host alone works through a backlog a thousand at a time. */
+    private static final int PER_POLL_ALONE = 1000;
+    /**
+     * In cluster mode ten per connection of the target, and the next poll follows at once while files come
+     * ({@code greedy}): a poll ends soon, so that a file whose claim ended with its host (among the oldest, as polls
+     * go oldest first) is taken over by the next poll of another host, not after a thousand others.
+     */
+    private static final int PER_POLL_CLUSTER_PER_CONNECTION = 10;
+    private static final String GREEDY = "greedy";
 
     @Override
     public void configure() {
@@ -67,7 +77,10 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 .templateOptionalParameter(TEMP_FILE_NAME,
                         "The temporary name in temp-rename upload mode (TemporaryName); absent in direct mode")
                 .templateOptionalParameter(FILE_EXIST, "TryRename (temp-rename upload mode) or Override (direct)")
-                // the route's own beans ({{delivery}}, {{gate}}, {{pickup}}, {{readLock}}, {{workers}},
+                .templateOptionalParameter(PER_POLL,
+                        "Files a poll hands over at most: 1000, or in cluster mode ten per connection of the target")
+                .templateOptionalParameter(GREEDY, "true in cluster mode: the next poll follows at once while files come")
+                // the route's own beans ({{delivery}}, {{gate}}, {{pickup}}, {{readLock}}, {{order}}, {{workers}},
                 // {{connections}}) are bound to each route by the loader, once Camel has given it its id
                 // (UploadRoute.bindTo)
                 // Ferry moves each file itself (to the archive or the failed directory): Camel neither moves nor
@@ -75,20 +88,23 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 // for stableFor (in ms, as the loader writes it); Camel's read lock checks that again just before
                 // the upload (readLock=changed, readLockMinAge=stableFor, readLockCheckInterval=100,
                 // readLockTimeout=10000, no marker file: Pickup.readLock, which also passes a file dated in the future
-                // that the filter saw unchanged for stableFor). While the target is paused, the gate keeps the route
-                // from polling. A poll lists at most 1,000 files (a backlog of 100,000 is taken a thousand at a time,
-                // in flat memory), oldest first, every 200 ms (a listing of an idle directory costs next to nothing;
-                // a file waits less).
-                .from("file:{{source}}?noop=true&idempotent=false&recursive={{recursive}}&sortBy=file:modified"
-                        + "&maxMessagesPerPoll=1000&eagerMaxMessagesPerPoll=true&delay=200"
+                // that the filter saw unchanged for stableFor). While the target is paused (or, in cluster mode, the
+                // database cannot be used), the gate keeps the route from polling. A poll hands over at most 1,000
+                // files (a backlog of 100,000 is taken a thousand at a time, in flat memory; in cluster mode ten per
+                // connection, polled again at once while files come), oldest first, every 200 ms (a listing of an
+                // idle directory costs next to nothing; a file waits less). In cluster mode the hosts take a batch
+                // dropped at once in orders of their own (PollOrder).
+                .from("file:{{source}}?noop=true&idempotent=false&recursive={{recursive}}&sorter=#{{order}}"
+                        + "&maxMessagesPerPoll={{perPoll}}&eagerMaxMessagesPerPoll=true&delay=200&greedy={{greedy}}"
                         + "&filter=#{{pickup}}&pollStrategy=#{{gate}}"
                         + "&exclusiveReadLockStrategy=#{{readLock}}")
                     .routeConfigurationId(FailureHandling.CONFIGURATION_ID)
                     // the poll hands each file to one of the route's upload threads, one per connection the target
                     // has, and waits while as many are queued: one connection keeps the files in order
                     .threads().executorService("{{workers}}")
+                    // in cluster mode, the file is claimed in the database first: another host's is left alone
                     .bean("{{delivery}}", "beforeUpload")
-                    .filter(exchangeProperty(Delivery.ALREADY_DELIVERED).isNull())
+                    .filter(exchangeProperty(Delivery.NOT_SENT).isNull())
                         // camel-ftp's ftps producer on one of the route's connections at a time (FerryFtpsComponent).
                         // The route decides about retries: Camel must not reconnect behind its back. Paths go whole
                         // in each command (stepwise=false), not by a CWD per level. The temporary name (absent when
@@ -109,8 +125,11 @@ public class FtpsUploadTemplate extends RouteBuilder {
      * The template's values a route file does not set: the route's own parameters as {@link RouteParameters} read
      * them (absolute source, {@code stableFor} in ms), and what comes from its target.
      */
-    static Map<String, Object> fromTarget(RouteParameters route, Target target) {
+    static Map<String, Object> fromTarget(RouteParameters route, Target target, boolean cluster) {
         Map<String, Object> values = new HashMap<>();
+        values.put(PER_POLL,
+                String.valueOf(cluster ? PER_POLL_CLUSTER_PER_CONNECTION * target.maxConnections() : PER_POLL_ALONE));
+        values.put(GREEDY, String.valueOf(cluster));
         values.put(SOURCE, route.source().toString());
         values.put(RECURSIVE, String.valueOf(route.recursive()));
         values.put(STABLE_FOR, String.valueOf(route.stableFor().toMillis()));

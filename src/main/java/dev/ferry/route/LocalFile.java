@@ -44,10 +44,20 @@ final class LocalFile {
     private final String name;
     private volatile FileState sent;
     private volatile String sha256;
-    private final Runnable progress;
+    private final Progress progress;
 
-    /** {@code progress} is told of every block read, for the route's {@link PollWatch}. */
-    LocalFile(Path path, String name, Runnable progress) {
+    /**
+     * Told of every block read: for the route's {@link PollWatch}, and in cluster mode to abandon the read once this
+     * host's claims may have ended.
+     */
+    @FunctionalInterface
+    interface Progress {
+
+        void read() throws IOException;
+    }
+
+    /** {@code progress} is told of every block read. */
+    LocalFile(Path path, String name, Progress progress) {
         this.path = path;
         this.name = name;
         this.progress = progress;
@@ -78,13 +88,14 @@ final class LocalFile {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) != -1;) {
                 digest.update(buffer, 0, n);
-                progress.run();
+                progress.read();
             }
         }
         return expected.equals(HexFormat.of().formatHex(digest.digest()));
     }
 
     private InputStream open() throws IOException {
+        progress.read();
         FileState opened = FileState.of(path);
         // no link followed: the file checked at pickup, not whatever a link put in its place meanwhile
         return new Checked(Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS), opened);
@@ -154,7 +165,7 @@ final class LocalFile {
                     throw changed("grew past the " + opened.size() + " bytes it had when this attempt started");
                 }
                 digest.update(buffer, offset, n);
-                progress.run();
+                progress.read();
                 return n;
             }
             FileState now = FileState.of(path);

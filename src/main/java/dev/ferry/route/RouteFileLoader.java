@@ -95,7 +95,7 @@ public class RouteFileLoader {
                 RouteParameters route = RouteParameters.parse(name, parameters, context::resolvePropertyPlaceholders);
                 checks.check(name, route);
                 Target target = targets.get(route.target(), name + ": parameter target");
-                parameters.putAll(FtpsUploadTemplate.fromTarget(route, target));
+                parameters.putAll(FtpsUploadTemplate.fromTarget(route, target, config.cluster().enabled()));
                 RouteDefinition definition = RouteTemplateDefinition.Converter.DEFAULT_CONVERTER.apply(template,
                         parameters);
                 made.put(definition, new Checked(route, target));

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.ferry.cluster.Cluster;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetBreaker;
@@ -30,13 +31,16 @@ public class Routes {
 
     private final FerryConfig config;
     private final Outcomes outcomes;
+    private final Cluster cluster;
     private final Map<String, TargetPool> targets = new ConcurrentHashMap<>();
     private final Map<String, UploadRoute> byId = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile boolean started;
 
-    public Routes(FerryConfig config, Outcomes outcomes) {
+    public Routes(FerryConfig config, Outcomes outcomes, Cluster cluster) {
         this.config = config;
         this.outcomes = outcomes;
+        this.cluster = cluster;
+        cluster.validate();
     }
 
     /**
@@ -51,12 +55,16 @@ public class Routes {
             return made;
         });
         TargetPool.Share share = pool.forRoute(file, route.remoteDir());
-        Delivery delivery = new Delivery(id, target, pool.breaker(), share, record(file, route.source()), route,
+        // cluster mode: the delivery record is in the database, never in the shared source directory
+        DeliveryRecord record = cluster.enabled() ? null : record(file, route.source());
+        Delivery delivery = new Delivery(id, target, pool.breaker(), share, record, cluster, route,
                 outcomes.forRoute(id, route.target(), route.source(), route.include(), route.recursive()),
                 config.retry().localFailureDelay(), config.health().pollStuckAfter());
         String threads = "ferry-" + Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", "");
         UploadRoute made = new UploadRoute(id, file, route, target, delivery,
-                new TargetGate(pool.breaker(), delivery.pollWatch()), Workers.start(threads, target.maxConnections()),
+                new TargetGate(pool.breaker(), delivery.pollWatch(), cluster::accepting),
+                cluster.enabled() ? PollOrder.spreadAmong(cluster.owner()) : PollOrder.oldestFirst(),
+                Workers.start(threads, target.maxConnections()),
                 share);
         byId.put(id, made);
         return made;
@@ -70,6 +78,7 @@ public class Routes {
         started = true;
         if (service) {
             targets.values().forEach(TargetPool::watchWhileIdle);
+            cluster.start();
         }
     }
 

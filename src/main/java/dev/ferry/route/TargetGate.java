@@ -1,5 +1,8 @@
 package dev.ferry.route;
 
+import java.util.function.BooleanSupplier;
+
+import dev.ferry.cluster.Cluster;
 import dev.ferry.ftps.TargetBreaker;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
@@ -9,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a route from polling while its {@link TargetBreaker} has the target paused: files wait in their source
- * directory meanwhile, keeping their upload attempts. Tells the route's {@link PollWatch} when a poll starts and ends.
+ * Keeps a route from polling while its {@link TargetBreaker} has the target paused, or (cluster mode) while the
+ * claims' database cannot be used: files wait in their source directory meanwhile, keeping their upload attempts. Tells the route's {@link PollWatch} when a poll starts and ends.
  */
 final class TargetGate implements PollingConsumerPollStrategy {
 
@@ -20,15 +23,18 @@ final class TargetGate implements PollingConsumerPollStrategy {
 
     private final TargetBreaker breaker;
     private final PollWatch watch;
+    private final BooleanSupplier claiming;
 
-    TargetGate(TargetBreaker breaker, PollWatch watch) {
+    /** {@code claiming}: whether files may be claimed ({@link Cluster#accepting()}; always, on one host alone). */
+    TargetGate(TargetBreaker breaker, PollWatch watch, BooleanSupplier claiming) {
         this.breaker = breaker;
         this.watch = watch;
+        this.claiming = claiming;
     }
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        if (!breaker.isOpen()) {
+        if (!breaker.isOpen() || !claiming.getAsBoolean()) {
             return false;
         }
         // files waiting for their next attempt hold no thread (RetryScheduler), so a server refusing every file

@@ -1,5 +1,6 @@
 package dev.ferry.route;
 
+import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 
@@ -21,11 +22,12 @@ import org.apache.camel.spi.PollingConsumerPollStrategy;
  * @param target      where the route ships to
  * @param delivery    each file's outcome, and the route's report
  * @param gate        keeps the route from polling while its target is paused
+ * @param order       the order a poll hands files over in
  * @param workers     the threads the route uploads on, one per connection its target allows
  * @param connections the route's share of its target's connections
  */
 public record UploadRoute(String id, String file, RouteParameters parameters, Target target, Delivery delivery,
-        TargetGate gate, ExecutorService workers, TargetPool.Share connections) {
+        TargetGate gate, PollOrder order, ExecutorService workers, TargetPool.Share connections) {
 
     /**
      * Binds the route's objects to the route Camel made from the template: local to it, nothing in Camel's global
@@ -37,6 +39,7 @@ public record UploadRoute(String id, String file, RouteParameters parameters, Ta
         bind(route, "gate", PollingConsumerPollStrategy.class, gate);
         bind(route, "pickup", GenericFileFilter.class, delivery.pickup());
         bind(route, "readLock", GenericFileExclusiveReadLockStrategy.class, delivery.pickup().readLock());
+        bind(route, "order", Comparator.class, order);
         bind(route, "workers", ExecutorService.class, workers);
         bind(route, "connections", TargetPool.Share.class, connections);
     }

@@ -1,0 +1,508 @@
+package dev.ferry.cluster;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.ftps.Names;
+import io.quarkus.arc.InjectableInstance;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Several hosts on one shared source directory ({@code ferry.cluster.enabled}): before a host uploads a file it
+ * claims it, with a row in PostgreSQL keyed by route, relative path and the file's exact version, owned by this
+ * process and leased until a time on the database's clock (so no two hosts' clocks need agree). The lease is renewed
+ * for all of the process's claims in one statement every third of it; a process that dies loses its claims when the
+ * lease ends, and another host then sends the file. The delivery record lives in the same row ({@code delivered_at}),
+ * set only while the claim is still the process's own; the row is deleted once the file is archived.
+ * <p>
+ * Camel's {@code JdbcOrphanLockAwareIdempotentRepository} is not used: it measures a lock's age on each host's own
+ * clock, keeps no owner (a host cannot tell its own lock from another's, nor renew only its own), takes an orphaned
+ * lock over without a condition a second host could lose, and has no place for the delivery record; it also brings
+ * Spring JDBC. Camel's file-cluster service elects a leader through file locks, which EFS only leases. What is left
+ * is one table and five statements, here.
+ * <p>
+ * While the database cannot be reached, the process claims nothing (its routes do not poll, {@link #accepting()}),
+ * keeps the deliveries it could not record in memory and records them first when the database answers again, and
+ * abandons an upload before its lease could have ended ({@link #leaseHeld()}): a file is never sent by two hosts at
+ * once while the database is up. For one lease after the database (re)started no claim is taken over, so that a host
+ * that delivered a file during the outage records it before another host could send it again.
+ */
+@ApplicationScoped
+public class Cluster {
+
+    /** How a claim went. */
+    public enum Claim {
+        /** This process holds the file: send it. */
+        SEND,
+        /** This process holds the file, which was delivered before: archive it without sending it. */
+        ARCHIVE,
+        /** Another host holds the file. */
+        ELSEWHERE,
+        /** A host archived the file: this host's listing is older than that. */
+        ARCHIVED
+    }
+
+    /** A claim that went elsewhere: which host holds the file, and for how long at most. */
+    public record Held(Claim claim, String host, Duration remaining) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+    /** A lease is given up this much before it could end on the database's clock. */
+    private static final long MARGIN_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How often the renewal thread looks: it renews every third of the lease, and every tick while down. */
+    private static final Duration TICK = Duration.ofSeconds(1);
+    private static final String NO_URL = "no URL";
+
+    private static final String CLAIM = """
+            WITH claimed AS (
+                INSERT INTO ferry_claim AS c (route, path, version, owner, host, claimed_at, lease_until)
+                VALUES (?, ?, ?, ?, ?, clock_timestamp(), clock_timestamp() + make_interval(secs => ?))
+                ON CONFLICT (route, path, version) DO UPDATE
+                    SET owner = excluded.owner, host = excluded.host, claimed_at = excluded.claimed_at,
+                        lease_until = excluded.lease_until
+                    WHERE c.archived_at IS NULL
+                        AND (c.owner IS NULL OR c.owner = excluded.owner OR c.lease_until < clock_timestamp()
+                            AND pg_postmaster_start_time() < clock_timestamp() - make_interval(secs => ?))
+                RETURNING c.delivered_at IS NOT NULL AS delivered)
+            SELECT true, delivered, NULL, 0::float8 FROM claimed
+            UNION ALL
+            SELECT false, archived_at IS NOT NULL, host, extract(epoch FROM lease_until - clock_timestamp())::float8
+                FROM ferry_claim WHERE route = ? AND path = ? AND version = ? AND NOT EXISTS (SELECT 1 FROM claimed)
+            """;
+    private static final String DELIVERED = "UPDATE ferry_claim SET delivered_at = clock_timestamp()"
+            + " WHERE route = ? AND path = ? AND version = ? AND owner = ?";
+    private static final String ARCHIVE = "UPDATE ferry_claim SET archived_at = clock_timestamp(), owner = NULL,"
+            + " lease_until = clock_timestamp() WHERE route = ? AND path = ? AND version = ? AND owner = ?";
+    private static final String DROP = "DELETE FROM ferry_claim WHERE route = ? AND path = ? AND version = ?"
+            + " AND owner = ?";
+    private static final String DROP_UNDELIVERED = DROP + " AND delivered_at IS NULL";
+    private static final String LET_GO = "UPDATE ferry_claim SET owner = NULL, lease_until = clock_timestamp()"
+            + " WHERE route = ? AND path = ? AND version = ? AND owner = ?";
+    private static final String RENEW = "UPDATE ferry_claim SET lease_until = clock_timestamp()"
+            + " + make_interval(secs => ?) WHERE owner = ?";
+    private static final String FORGET = "DELETE FROM ferry_claim WHERE archived_at < clock_timestamp()"
+            + " - interval '1 hour' OR lease_until < clock_timestamp() - make_interval(secs => ?)";
+
+    private final boolean enabled;
+    private final String host;
+    private final String owner;
+    private final Duration lease;
+    private final Duration forgetAfter;
+    private final InjectableInstance<DataSource> dataSources;
+    private final InjectableInstance<Flyway> flyways;
+    /** Deliveries the database could not take when they happened: recorded first when it answers again. */
+    private final Set<FileKey> unrecorded = ConcurrentHashMap.newKeySet();
+    private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
+    private volatile DataSource dataSource;
+    private volatile boolean migrated;
+    private volatile String down;
+    /** Until when (System.nanoTime) every claim of this process is surely still its own. */
+    private volatile long leaseHeldUntil;
+    private volatile long lastForgot;
+    private volatile long lastRenewal;
+    private ScheduledExecutorService renewals;
+
+    Cluster(FerryConfig config, InjectableInstance<DataSource> dataSources, InjectableInstance<Flyway> flyways) {
+        FerryConfig.Cluster cluster = config.cluster();
+        this.enabled = cluster.enabled();
+        // looked up only when needed: a host name that does not resolve can take seconds
+        this.host = !enabled ? "" : cluster.host().filter(h -> !h.isBlank()).orElseGet(Cluster::hostName);
+        this.owner = host + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.lease = cluster.lease();
+        this.forgetAfter = cluster.forgetAfter();
+        this.dataSources = dataSources;
+        this.flyways = flyways;
+        this.down = enabled ? "the database has not been reached yet" : null;
+    }
+
+    /**
+     * Refuses a cluster configuration that cannot work, naming the key: called as the routes are made, so that the
+     * message is start-up's one line.
+     */
+    public void validate() {
+        if (enabled && lease.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw new ConfigurationException("ferry.cluster.lease must be at least 10s (it is " + lease + "): a host"
+                    + " renews its claims every third of it and gives each up 2 s before it could end");
+        }
+        if (enabled && Names.breaksCommandLine(host)) {
+            throw new ConfigurationException("ferry.cluster.host must not hold a line break");
+        }
+        if (enabled && url().equals(NO_URL)) {
+            throw new ConfigurationException("ferry.cluster.enabled=true needs a PostgreSQL database: set"
+                    + " quarkus.datasource.jdbc.url (e.g. jdbc:postgresql://db.internal:5432/ferry),"
+                    + " quarkus.datasource.username and ferry.cluster.password-file");
+        }
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** This host's name, as claims, audit lines and metrics carry it. */
+    public String host() {
+        return host;
+    }
+
+    /** This process's name as owner of its claims: the host and a token of this run. */
+    public String owner() {
+        return owner;
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    /** Why the database cannot be used now, or empty while it can. */
+    public Optional<String> down() {
+        return Optional.ofNullable(down);
+    }
+
+    /** Whether new files may be claimed: the database answered at the last renewal. */
+    public boolean accepting() {
+        return !enabled || down == null;
+    }
+
+    /** Whether the claims of this process are surely still its own (their lease cannot have ended). */
+    public boolean leaseHeld() {
+        return !enabled || System.nanoTime() < leaseHeldUntil;
+    }
+
+    /** Deliveries waiting to be recorded. */
+    public int unrecorded() {
+        return unrecorded.size();
+    }
+
+    /**
+     * Connects, migrates the schema and starts renewing leases: the service only. {@code ferry check} and
+     * {@code validate} connect on their own ({@link #probe}).
+     */
+    public synchronized void start() {
+        if (!enabled || renewals != null) {
+            return;
+        }
+        dataSource();
+        renewals = Executors.newSingleThreadScheduledExecutor(run -> {
+            Thread thread = new Thread(run, "ferry-cluster");
+            thread.setDaemon(true);
+            return thread;
+        });
+        LOG.info("Cluster mode: this host is {} (claims owned by {}), lease {} s on the database's clock", host, owner,
+                lease.toSeconds());
+        renewals.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Claims one version of a file for this process.
+     *
+     * @throws ClusterUnavailableException the database cannot be reached (nothing is claimed)
+     */
+    public Held claim(FileKey file) throws ClusterUnavailableException {
+        if (!accepting()) {
+            throw new ClusterUnavailableException(down);
+        }
+        long sent = System.nanoTime();
+        try (Connection connection = dataSource().getConnection();
+                PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+            int i = file.bind(claim, 1);
+            claim.setString(i++, owner);
+            claim.setString(i++, host);
+            claim.setLong(i++, lease.toSeconds());
+            // no takeover for one lease after the database (re)started: every host renews its own claims first
+            claim.setLong(i++, lease.toSeconds());
+            file.bind(claim, i);
+            try (ResultSet result = claim.executeQuery()) {
+                if (!result.next()) {
+                    // claimed by another host since this statement's snapshot began: it is theirs
+                    return new Held(Claim.ELSEWHERE, "another host", lease);
+                }
+                if (result.getBoolean(1)) {
+                    leaseAtLeast(sent);
+                    return new Held(result.getBoolean(2) ? Claim.ARCHIVE : Claim.SEND, host, lease);
+                }
+                double seconds = Math.max(0, result.getDouble(4));
+                return new Held(result.getBoolean(2) ? Claim.ARCHIVED : Claim.ELSEWHERE, result.getString(3),
+                        Duration.ofMillis((long) (seconds * 1000)));
+            }
+        } catch (SQLException e) {
+            throw failed("claim " + file, e);
+        }
+    }
+
+    /**
+     * Records the delivery of a file this process holds. {@code false}: the database could not take it now (the file
+     * is kept in memory and recorded once it answers; meanwhile it must not be archived), or the claim was lost.
+     */
+    public boolean delivered(FileKey file) {
+        try {
+            if (update(DELIVERED, file) == 1) {
+                return true;
+            }
+            LOG.error("{} was delivered, but its claim is no longer this host's (its lease ended while the upload"
+                    + " ran): it stays in the source, and the host that holds it now may send it once more", file);
+            return false;
+        } catch (ClusterUnavailableException e) {
+            unrecorded.add(file);
+            LOG.warn("{} was delivered but cannot be recorded ({}): it stays in the source until the database"
+                    + " answers, then it is recorded and archived without being sent again", file, e.getMessage());
+            return false;
+        }
+    }
+
+    /** The file was archived: no host may claim this version again. */
+    public void archived(FileKey file) {
+        quietly("mark as archived", file, ARCHIVE);
+    }
+
+    /** The file's version is gone or changed: drop the claim and any record of it. */
+    public void forget(FileKey file) {
+        unrecorded.remove(file);
+        quietly("drop the claim of", file, DROP);
+    }
+
+    /**
+     * This process stops working on the file (it waits for its target, was quarantined, or could not be archived):
+     * any host may claim it at once. A delivery record stays.
+     */
+    public void release(FileKey file) {
+        if (unrecorded.contains(file)) {
+            // delivered, not recorded: this host records it once the database answers
+            return;
+        }
+        quietly("release the claim of", file, DROP_UNDELIVERED, LET_GO);
+    }
+
+    /** Whether this process delivered the file while the database could not record it. */
+    public boolean deliveredUnrecorded(FileKey file) {
+        return unrecorded.contains(file);
+    }
+
+    /**
+     * {@code ferry check}: connects, and reports the server, the schema and whether claims can be written (in a
+     * transaction rolled back).
+     */
+    public String probe() throws SQLException {
+        try (Connection connection = dataSource().getConnection()) {
+            String version;
+            boolean schema;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT current_setting('server_version'), to_regclass('ferry_claim') IS NOT NULL");
+                    ResultSet result = select.executeQuery()) {
+                result.next();
+                version = result.getString(1);
+                schema = result.getBoolean(2);
+            }
+            if (!schema) {
+                return "PostgreSQL " + version + " as " + connection.getMetaData().getUserName()
+                        + "; no ferry_claim table yet: the service creates it at its first start";
+            }
+            connection.setAutoCommit(false);
+            try (PreparedStatement write = connection.prepareStatement(
+                    "INSERT INTO ferry_claim (route, path, version, owner, host, claimed_at, lease_until)"
+                            + " VALUES ('ferry check', ?, '', ?, ?, clock_timestamp(), clock_timestamp())")) {
+                write.setString(1, owner);
+                write.setString(2, owner);
+                write.setString(3, host);
+                write.executeUpdate();
+            } finally {
+                connection.rollback();
+            }
+            return "PostgreSQL " + version + " as " + connection.getMetaData().getUserName()
+                    + "; claims can be written (schema " + schemaVersion(connection) + ")";
+        }
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (renewals != null) {
+            renewals.shutdownNow();
+        }
+    }
+
+    /** Renews every third of the lease, and every tick while the database is down (or a statement failed). */
+    private void tick() {
+        if (down != null || System.nanoTime() - lastRenewal >= lease.toNanos() / 3) {
+            renew();
+        }
+    }
+
+    /** Renews every claim of this process in one statement. */
+    private void renew() {
+        long sent = System.nanoTime();
+        try {
+            migrate();
+            try (Connection connection = dataSource().getConnection()) {
+                recordUnrecorded(connection);
+                try (PreparedStatement renew = connection.prepareStatement(RENEW)) {
+                    renew.setLong(1, lease.toSeconds());
+                    renew.setString(2, owner);
+                    renew.executeUpdate();
+                }
+                leaseAtLeast(sent);
+                lastRenewal = sent;
+                forgetOldClaims(connection);
+            }
+            if (down != null && !reported.isEmpty()) {
+                LOG.info("The database answers again ({}): claiming files", url());
+            }
+            reported.clear();
+            down = null;
+        } catch (SQLException | RuntimeException e) {
+            String reason = "the database cannot be reached (" + url() + "): " + message(e);
+            if (reported.putIfAbsent(reason, true) == null) {
+                LOG.error("{}. This host claims no file until it answers again; an upload under way is abandoned"
+                        + " before its claim could end", reason);
+            }
+            down = reason;
+        }
+    }
+
+    /** Deliveries made while the database was down, recorded first: they are then archived, not sent again. */
+    private void recordUnrecorded(Connection connection) throws SQLException {
+        for (FileKey file : Set.copyOf(unrecorded)) {
+            try (PreparedStatement update = connection.prepareStatement(DELIVERED)) {
+                file.bind(update, 1);
+                update.setString(4, owner);
+                if (update.executeUpdate() == 1) {
+                    LOG.info("{}: its delivery is recorded now that the database answers; it is archived next", file);
+                } else {
+                    LOG.warn("{} was delivered while the database could not be reached, and its claim has since gone"
+                            + " to another host, which may send it once more", file);
+                }
+            }
+            unrecorded.remove(file);
+        }
+    }
+
+    private void forgetOldClaims(Connection connection) throws SQLException {
+        long now = System.nanoTime();
+        if (lastForgot != 0 && now - lastForgot < TimeUnit.MINUTES.toNanos(5)) {
+            return;
+        }
+        lastForgot = now;
+        try (PreparedStatement forget = connection.prepareStatement(FORGET)) {
+            forget.setLong(1, forgetAfter.toSeconds());
+            int n = forget.executeUpdate();
+            if (n > 0) {
+                LOG.debug("Deleted {} claim(s) of files archived an hour ago, or nobody renewed for {} h"
+                        + " (ferry.cluster.forget-after)", n, forgetAfter.toHours());
+            }
+        }
+    }
+
+    private void migrate() {
+        if (migrated) {
+            return;
+        }
+        flyways.get().migrate();
+        migrated = true;
+    }
+
+    private void leaseAtLeast(long sentNanos) {
+        long until = sentNanos + lease.toNanos() - MARGIN_NANOS;
+        synchronized (this) {
+            if (until - leaseHeldUntil > 0 || leaseHeldUntil == 0) {
+                leaseHeldUntil = until;
+            }
+        }
+    }
+
+    private int update(String sql, FileKey file) throws ClusterUnavailableException {
+        try (Connection connection = dataSource().getConnection();
+                PreparedStatement update = connection.prepareStatement(sql)) {
+            file.bind(update, 1);
+            update.setString(4, owner);
+            return update.executeUpdate();
+        } catch (SQLException e) {
+            throw failed(sql.substring(0, sql.indexOf(' ')).toLowerCase() + " " + file, e);
+        }
+    }
+
+    private void quietly(String what, FileKey file, String... statements) {
+        try {
+            for (String sql : statements) {
+                update(sql, file);
+            }
+        } catch (ClusterUnavailableException e) {
+            // the lease ends by itself
+            LOG.warn("Cannot {} {} ({}): its claim ends with its lease", what, file, e.getMessage());
+        }
+    }
+
+    private ClusterUnavailableException failed(String what, SQLException e) {
+        String reason = "the database cannot be reached (" + url() + "): " + message(e);
+        if (down == null) {
+            // the renewal thread tries every second from now on, and lifts this once the database answers
+            down = reason;
+            reported.put(reason, true);
+            LOG.error("Cannot {}: {}. This host claims no file until the database answers again", what, reason);
+        }
+        return new ClusterUnavailableException(reason);
+    }
+
+    private DataSource dataSource() {
+        DataSource known = dataSource;
+        if (known != null) {
+            return known;
+        }
+        known = dataSources.get();
+        dataSource = known;
+        return known;
+    }
+
+    private static String schemaVersion(Connection connection) {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT max(version) FROM ferry_schema_history WHERE success");
+                ResultSet result = select.executeQuery()) {
+            return result.next() ? "version " + result.getString(1) : "unversioned";
+        } catch (SQLException e) {
+            return "unversioned";
+        }
+    }
+
+    /** The JDBC URL without its parameters, which may hold a password. */
+    private static String url() {
+        String url = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.datasource.jdbc.url", String.class).orElse(NO_URL);
+        int parameters = url.indexOf('?');
+        return Names.printable(parameters < 0 ? url : url.substring(0, parameters));
+    }
+
+    private static String message(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return Names.printable(text.lines().findFirst().orElse(text));
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "unknown-host" : env;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.ferry.route;
+
+import java.io.File;
+import java.util.Comparator;
+
+import org.apache.camel.component.file.GenericFile;
+
+/**
+ * The order in which a poll hands files over (Camel's {@code sorter}): oldest first, by modification time. In cluster
+ * mode oldest second first, and within one second in an order of this process's own: hosts polling one directory into
+ * which a batch was dropped then start on different files instead of racing for the same ones, while a file left by a
+ * host that died (older than what came since) still comes first.
+ */
+final class PollOrder implements Comparator<GenericFile<File>> {
+
+    private final long salt;
+
+    private PollOrder(long salt) {
+        this.salt = salt;
+    }
+
+    /** One host alone: by modification time, then by path. */
+    static PollOrder oldestFirst() {
+        return new PollOrder(0);
+    }
+
+    /** Cluster mode: by the second of the modification time, then in an order drawn from {@code owner}. */
+    static PollOrder spreadAmong(String owner) {
+        return new PollOrder(owner.hashCode() | 1L << 32);
+    }
+
+    @Override
+    public int compare(GenericFile<File> a, GenericFile<File> b) {
+        if (salt == 0) {
+            int byTime = Long.compare(a.getLastModified(), b.getLastModified());
+            return byTime != 0 ? byTime : a.getRelativeFilePath().compareTo(b.getRelativeFilePath());
+        }
+        int bySecond = Long.compare(Math.floorDiv(a.getLastModified(), 1000), Math.floorDiv(b.getLastModified(), 1000));
+        if (bySecond != 0) {
+            return bySecond;
+        }
+        int byMix = Long.compare(mix(a), mix(b));
+        return byMix != 0 ? byMix : a.getRelativeFilePath().compareTo(b.getRelativeFilePath());
+    }
+
+    /** A well-spread number from the path and this host's salt (SplitMix64's finaliser). */
+    private long mix(GenericFile<File> file) {
+        long z = salt * 0x9E3779B97F4A7C15L + file.getRelativeFilePath().hashCode();
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
