@@ -2,7 +2,7 @@
 -- relative to the route's source and the file's exact version (size, modification time, inode, change time). The
 -- owner (host and process) holds it until lease_until, on this database's clock, and renews the lease while it works
 -- on the file; delivered_at is the delivery record, set once the server has the file; archived_at marks the file
--- archived, which no host may then claim again (another host's listing, or its attribute cache on EFS, may still show
+-- archived (or quarantined), which no host may then claim again (another host's listing, or its attribute cache on EFS, may still show
 -- the file for a while). A row released without an owner (owner NULL) can be claimed again at once. Archived rows are
 -- deleted after an hour, rows nobody renews after ferry.cluster.forget-after.
 CREATE TABLE ferry_claim (

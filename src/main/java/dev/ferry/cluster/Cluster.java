@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * process and leased until a time on the database's clock (so no two hosts' clocks need agree). The lease is renewed
  * for all of the process's claims in one statement every third of it; a process that dies loses its claims when the
  * lease ends, and another host then sends the file. The delivery record lives in the same row ({@code delivered_at}),
- * set only while the claim is still the process's own; the row is deleted once the file is archived.
+ * set only while the claim is still the process's own; once the file is archived (or quarantined) the row is marked
+ * so, and no host claims that version again (deleted an hour later).
  * <p>
  * Camel's {@code JdbcOrphanLockAwareIdempotentRepository} is not used: it measures a lock's age on each host's own
  * clock, keeps no owner (a host cannot tell its own lock from another's, nor renew only its own), takes an orphaned
@@ -68,8 +70,10 @@ public class Cluster {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
-    /** A lease is given up this much before it could end on the database's clock. */
-    private static final long MARGIN_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** A lease is given up this long before it could end on the database's clock, at the least. */
+    private static final Duration MARGIN = Duration.ofSeconds(2);
+    /** A statement that has not answered after this long fails (a renewal: after a third of the lease). */
+    private static final int STATEMENT_TIMEOUT_SECONDS = 5;
     /** How often the renewal thread looks: it renews every third of the lease, and every tick while down. */
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final String NO_URL = "no URL";
@@ -100,7 +104,13 @@ public class Cluster {
     private static final String LET_GO = "UPDATE ferry_claim SET owner = NULL, lease_until = clock_timestamp()"
             + " WHERE route = ? AND path = ? AND version = ? AND owner = ?";
     private static final String RENEW = "UPDATE ferry_claim SET lease_until = clock_timestamp()"
-            + " + make_interval(secs => ?) WHERE owner = ?";
+            + " + make_interval(secs => ?) WHERE owner = ? RETURNING route, path, version";
+    /** The delivery of another version than the one claimed (it changed in between): the row takes that version. */
+    private static final String DELIVERED_AS = "UPDATE ferry_claim SET version = ?, delivered_at = clock_timestamp()"
+            + " WHERE route = ? AND path = ? AND version = ? AND owner = ?";
+    /** Claims whose lease has ended with their owner still named: their host died (or lost the database). */
+    private static final String ORPHANED = "SELECT route, path FROM ferry_claim WHERE archived_at IS NULL"
+            + " AND owner IS NOT NULL AND owner <> ? AND lease_until < clock_timestamp() LIMIT 10000";
     private static final String FORGET = "DELETE FROM ferry_claim WHERE archived_at < clock_timestamp()"
             + " - interval '1 hour' OR lease_until < clock_timestamp() - make_interval(secs => ?)";
 
@@ -114,10 +124,17 @@ public class Cluster {
     /** Deliveries the database could not take when they happened: recorded first when it answers again. */
     private final Set<FileKey> unrecorded = ConcurrentHashMap.newKeySet();
     private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
+    /** Files other hosts claimed and left when their lease ended, as "route NUL path": taken over first. */
+    private volatile Set<String> orphaned = Set.of();
+    /** The claims this process holds, with when (System.nanoTime) it made each. */
+    private final Map<FileKey, Long> held = new ConcurrentHashMap<>();
     private volatile DataSource dataSource;
     private volatile boolean migrated;
     private volatile String down;
-    /** Until when (System.nanoTime) every claim of this process is surely still its own. */
+    /**
+     * Until when (System.nanoTime) every claim of this process is surely still its own: the last renewal's start plus
+     * the lease, less a margin. A claim made since ends later; one made before was renewed then.
+     */
     private volatile long leaseHeldUntil;
     private volatile long lastForgot;
     private volatile long lastRenewal;
@@ -143,7 +160,8 @@ public class Cluster {
     public void validate() {
         if (enabled && lease.compareTo(Duration.ofSeconds(10)) < 0) {
             throw new ConfigurationException("ferry.cluster.lease must be at least 10s (it is " + lease + "): a host"
-                    + " renews its claims every third of it and gives each up 2 s before it could end");
+                    + " renews its claims every third of it (a statement may take that long) and gives its uploads up a"
+                    + " sixth of it before it could end");
         }
         if (enabled && Names.breaksCommandLine(host)) {
             throw new ConfigurationException("ferry.cluster.host must not hold a line break");
@@ -185,7 +203,15 @@ public class Cluster {
 
     /** Whether the claims of this process are surely still its own (their lease cannot have ended). */
     public boolean leaseHeld() {
-        return !enabled || System.nanoTime() < leaseHeldUntil;
+        return !enabled || leaseHeldUntil - System.nanoTime() > 0;
+    }
+
+    /**
+     * Whether this process still holds the file's claim: it claimed it, no renewal found it gone to another host since,
+     * and the lease surely holds. Checked before each block of an upload is read and before the file is moved.
+     */
+    public boolean holds(FileKey file) {
+        return !enabled || held.containsKey(file) && leaseHeld();
     }
 
     /** Deliveries waiting to be recorded. */
@@ -224,6 +250,7 @@ public class Cluster {
         long sent = System.nanoTime();
         try (Connection connection = dataSource().getConnection();
                 PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+            claim.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
             int i = file.bind(claim, 1);
             claim.setString(i++, owner);
             claim.setString(i++, host);
@@ -237,7 +264,8 @@ public class Cluster {
                     return new Held(Claim.ELSEWHERE, "another host", lease);
                 }
                 if (result.getBoolean(1)) {
-                    leaseAtLeast(sent);
+                    // its lease ends after that of the last renewal, which leaseHeld() goes by
+                    held.put(file, sent);
                     return new Held(result.getBoolean(2) ? Claim.ARCHIVE : Claim.SEND, host, lease);
                 }
                 double seconds = Math.max(0, result.getDouble(4));
@@ -258,6 +286,7 @@ public class Cluster {
             if (update(DELIVERED, file) == 1) {
                 return true;
             }
+            held.remove(file);
             LOG.error("{} was delivered, but its claim is no longer this host's (its lease ended while the upload"
                     + " ran): it stays in the source, and the host that holds it now may send it once more", file);
             return false;
@@ -269,13 +298,40 @@ public class Cluster {
         }
     }
 
-    /** The file was archived: no host may claim this version again. */
+    /**
+     * Records the delivery of {@code sent}, another version of the file than the one claimed ({@code claimed}: it
+     * changed between its claim and its upload): the claim's row takes the version sent. {@code false} as for
+     * {@link #delivered(FileKey)}; the version sent is then sent again later.
+     */
+    public boolean delivered(FileKey claimed, FileKey sent) {
+        held.remove(claimed);
+        try (Connection connection = dataSource().getConnection();
+                PreparedStatement update = connection.prepareStatement(DELIVERED_AS)) {
+            update.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
+            update.setString(1, sent.version());
+            claimed.bind(update, 2);
+            update.setString(5, owner);
+            if (update.executeUpdate() == 1) {
+                held.put(sent, System.nanoTime());
+                return true;
+            }
+            return false;
+        } catch (SQLException e) {
+            LOG.warn("{} changed between its claim and its upload, and the delivery of the version sent cannot be"
+                    + " recorded ({}): it is sent again as it is now", sent, message(e));
+            return false;
+        }
+    }
+
+    /** The file was archived (or quarantined): no host may claim this version again. */
     public void archived(FileKey file) {
+        held.remove(file);
         quietly("mark as archived", file, ARCHIVE);
     }
 
     /** The file's version is gone or changed: drop the claim and any record of it. */
     public void forget(FileKey file) {
+        held.remove(file);
         unrecorded.remove(file);
         quietly("drop the claim of", file, DROP);
     }
@@ -289,6 +345,7 @@ public class Cluster {
             // delivered, not recorded: this host records it once the database answers
             return;
         }
+        held.remove(file);
         quietly("release the claim of", file, DROP_UNDELIVERED, LET_GO);
     }
 
@@ -339,10 +396,43 @@ public class Cluster {
         }
     }
 
-    /** Renews every third of the lease, and every tick while the database is down (or a statement failed). */
+    /**
+     * Renews every third of the lease, and every tick while the database is down (or a statement failed); every tick
+     * looks for claims whose host died.
+     */
     private void tick() {
         if (down != null || System.nanoTime() - lastRenewal >= lease.toNanos() / 3) {
             renew();
+        }
+        if (down == null) {
+            findOrphaned();
+        }
+    }
+
+    /**
+     * Whether another host claimed the file and its lease ended: most often a host that died. Its routes' polls hand
+     * such files over first, so that they are taken over at the next poll, not behind a backlog.
+     */
+    public boolean orphaned(String route, String path) {
+        Set<String> known = orphaned;
+        return !known.isEmpty() && known.contains(route + '\0' + path);
+    }
+
+    private void findOrphaned() {
+        Set<String> found = new HashSet<>();
+        try (Connection connection = dataSource().getConnection();
+                PreparedStatement select = connection.prepareStatement(ORPHANED)) {
+            select.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
+            select.setString(1, owner);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    found.add(result.getString(1) + '\0' + result.getString(2));
+                }
+            }
+            orphaned = found;
+        } catch (SQLException | RuntimeException e) {
+            // the next renewal finds out whether the database is down
+            LOG.debug("Cannot look for claims whose host died: {}", message(e));
         }
     }
 
@@ -353,12 +443,19 @@ public class Cluster {
             migrate();
             try (Connection connection = dataSource().getConnection()) {
                 recordUnrecorded(connection);
+                Set<FileKey> renewed = new HashSet<>();
                 try (PreparedStatement renew = connection.prepareStatement(RENEW)) {
+                    renew.setQueryTimeout((int) Math.max(1, lease.toSeconds() / 3));
                     renew.setLong(1, lease.toSeconds());
                     renew.setString(2, owner);
-                    renew.executeUpdate();
+                    try (ResultSet result = renew.executeQuery()) {
+                        while (result.next()) {
+                            renewed.add(new FileKey(result.getString(1), result.getString(2), result.getString(3)));
+                        }
+                    }
                 }
-                leaseAtLeast(sent);
+                dropLost(renewed, sent);
+                leaseHeldUntil = sent + lease.toNanos() - margin();
                 lastRenewal = sent;
                 forgetOldClaims(connection);
             }
@@ -375,6 +472,25 @@ public class Cluster {
             }
             down = reason;
         }
+    }
+
+    /**
+     * A claim this process made before the renewal began, which the renewal did not find its own: another host took it
+     * over while this one could not reach the database. This process no longer sends or moves that file.
+     */
+    private void dropLost(Set<FileKey> renewed, long renewalStart) {
+        for (Map.Entry<FileKey, Long> claim : held.entrySet()) {
+            if (claim.getValue() - renewalStart < 0 && !renewed.contains(claim.getKey())) {
+                held.remove(claim.getKey());
+                LOG.warn("{}: its claim went to another host while this one could not reach the database; this host"
+                        + " leaves the file to it", claim.getKey());
+            }
+        }
+    }
+
+    /** How long before its end a lease is given up: a sixth of it, at least 2 s. */
+    private long margin() {
+        return Math.max(MARGIN.toNanos(), lease.toNanos() / 6);
     }
 
     /** Deliveries made while the database was down, recorded first: they are then archived, not sent again. */
@@ -394,19 +510,23 @@ public class Cluster {
         }
     }
 
-    private void forgetOldClaims(Connection connection) throws SQLException {
+    /** Every five minutes; a failure here is logged, and says nothing about the claims. */
+    private void forgetOldClaims(Connection connection) {
         long now = System.nanoTime();
         if (lastForgot != 0 && now - lastForgot < TimeUnit.MINUTES.toNanos(5)) {
             return;
         }
         lastForgot = now;
         try (PreparedStatement forget = connection.prepareStatement(FORGET)) {
+            forget.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
             forget.setLong(1, forgetAfter.toSeconds());
             int n = forget.executeUpdate();
             if (n > 0) {
                 LOG.debug("Deleted {} claim(s) of files archived an hour ago, or nobody renewed for {} h"
                         + " (ferry.cluster.forget-after)", n, forgetAfter.toHours());
             }
+        } catch (SQLException e) {
+            LOG.warn("Cannot delete old claims ({}); tried again in five minutes", message(e));
         }
     }
 
@@ -418,18 +538,10 @@ public class Cluster {
         migrated = true;
     }
 
-    private void leaseAtLeast(long sentNanos) {
-        long until = sentNanos + lease.toNanos() - MARGIN_NANOS;
-        synchronized (this) {
-            if (until - leaseHeldUntil > 0 || leaseHeldUntil == 0) {
-                leaseHeldUntil = until;
-            }
-        }
-    }
-
     private int update(String sql, FileKey file) throws ClusterUnavailableException {
         try (Connection connection = dataSource().getConnection();
                 PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
             file.bind(update, 1);
             update.setString(4, owner);
             return update.executeUpdate();

@@ -80,6 +80,8 @@ public class Delivery {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd");
     /** Cluster mode: a file another host holds is looked at again after this long at the soonest. */
     private static final Duration LOOK_AGAIN = Duration.ofMillis(250);
+    /** Cluster mode: a file that this host still lists but another archived is looked at again after this long. */
+    private static final Duration GONE_LOOK_AGAIN = Duration.ofSeconds(5);
 
     private final Target target;
     private final TargetBreaker breaker;
@@ -141,7 +143,8 @@ public class Delivery {
         exchange.getIn().setHeader(TEMP_NAME, TemporaryName.of(name, exchange.getFromRouteId()));
         // each attempt reads the file afresh and fails if it changes meanwhile (LocalFile), or, in cluster mode, if
         // this host's claims may have ended
-        exchange.getIn().setBody(new LocalFile(source, relativePath(exchange), this::reading));
+        exchange.getIn()
+                .setBody(new LocalFile(source, relativePath(exchange), watch::progress, () -> holding(exchange)));
         if (cluster.enabled()) {
             claim(exchange, source);
             return;
@@ -173,11 +176,13 @@ public class Delivery {
         if (cluster.enabled()) {
             FileKey file = exchange.getProperty(CLAIM, FileKey.class);
             if (!file.version().equals(sent.identity())) {
-                // another version was read than the one claimed: the claim holds for neither
-                cluster.forget(file);
-                file = new FileKey(file.route(), file.path(), sent.identity());
-                exchange.setProperty(CLAIM, file);
-                exchange.setProperty(UNRECORDED, true);
+                // another version was read than the one claimed (it changed in between): recorded as the one sent
+                FileKey version = new FileKey(file.route(), file.path(), sent.identity());
+                if (cluster.delivered(file, version)) {
+                    exchange.setProperty(CLAIM, version);
+                } else {
+                    exchange.setProperty(UNRECORDED, true);
+                }
             } else if (!cluster.delivered(file)) {
                 exchange.setProperty(UNRECORDED, true);
             }
@@ -222,6 +227,10 @@ public class Delivery {
         Path source = source(exchange);
         String key = exchange.getProperty(RECORD_KEY, String.class);
         FileKey claim = exchange.getProperty(CLAIM, FileKey.class);
+        if (claim != null && !cluster.holds(claim)) {
+            LOG.warn("{} is not archived by this host: {} is no longer surely its own", shown(exchange), claim);
+            return;
+        }
         if (key != null && changedSince(exchange, source, key)) {
             // the server has the version that was sent; this one is newer: archiving it would lose what changed
             LOG.warn("{} changed after it was delivered to {}:{} (its bytes differ from those sent); it stays in the"
@@ -262,18 +271,22 @@ public class Delivery {
      * end) or to none, when another host archived it since this host listed it.
      */
     private void claim(Exchange exchange, Path source) throws IOException {
+        pickup.handedOver(source);
         FileState state;
         try {
             state = FileState.of(source);
         } catch (NoSuchFileException e) {
+            pickup.hold(source, Instant.now().plus(GONE_LOOK_AGAIN));
             leave(exchange);
             return;
         }
         FileKey file = new FileKey(exchange.getFromRouteId(), relativePath(exchange), state.identity());
         Cluster.Held held = cluster.claim(file);
         if (held.claim() == Cluster.Claim.ARCHIVED) {
-            // archived by a host since this host listed it: what this host sees is an old listing, or its cache
+            // archived by a host since this host listed it: what this host sees is an old listing, or its cache,
+            // which on EFS may show the file for a while yet
             LOG.debug("{} was archived by {}", shown(exchange), held.host());
+            pickup.hold(source, Instant.now().plus(GONE_LOOK_AGAIN));
             leave(exchange);
             return;
         }
@@ -290,6 +303,7 @@ public class Delivery {
         if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS) || !FileState.of(source).equals(state)) {
             // archived (or replaced) by another host between this host's listing and its claim
             cluster.forget(file);
+            pickup.hold(source, Instant.now().plus(GONE_LOOK_AGAIN));
             leave(exchange);
             return;
         }
@@ -308,13 +322,17 @@ public class Delivery {
         exchange.setProperty(LEFT, true);
     }
 
-    /** Every block read for an upload: the poll is alive, and (cluster mode) this host still holds its claims. */
-    private void reading() throws ClusterUnavailableException {
-        watch.progress();
-        if (!cluster.leaseHeld()) {
-            throw new ClusterUnavailableException("this host could not renew its claims in time ("
-                    + cluster.down().orElse("the database answers too slowly") + "): the upload is abandoned before"
-                    + " another host may take the file over");
+    /**
+     * Cluster mode, before an upload reads each block of the file and before the file is moved: this host must still
+     * hold its claim, its lease surely running.
+     */
+    private void holding(Exchange exchange) throws ClusterUnavailableException {
+        FileKey claim = exchange.getProperty(CLAIM, FileKey.class);
+        if (claim != null && !cluster.holds(claim)) {
+            throw new ClusterUnavailableException(claim + " is no longer surely this host's (its claim could not be"
+                    + " renewed in time: " + cluster.down().orElse("the database answered too slowly, or another host"
+                            + " took it over meanwhile")
+                    + "); this host leaves it before another may take it over");
         }
     }
 
@@ -323,6 +341,8 @@ public class Delivery {
         LOG.debug("{} waits in {} until the database answers: {}", shown(exchange), source(exchange).getParent(),
                 Failures.describe(Failures.of(exchange)));
         exchange.setProperty(LEFT, true);
+        // should the database answer, any host (this one too) may claim it at once; else its lease ends by itself
+        release(exchange);
     }
 
     /**
@@ -379,11 +399,24 @@ public class Delivery {
             release(exchange);
             return;
         }
+        FileKey held = exchange.getProperty(CLAIM, FileKey.class);
+        if (held != null && !cluster.holds(held)) {
+            LOG.warn("{} is not quarantined by this host: {} is no longer surely its own (last error: {})",
+                    shown(exchange), held, Failures.describe(error));
+            release(exchange);
+            return;
+        }
         int attempts = attempts(exchange);
         deletePartialUploads(exchange);
-        quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts, Failures.reply(error),
-                Failures.describe(error), exchange.getClock().elapsed());
-        release(exchange);
+        boolean moved = quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts,
+                Failures.reply(error), Failures.describe(error), exchange.getClock().elapsed());
+        FileKey claim = exchange.getProperty(CLAIM, FileKey.class);
+        if (claim != null && moved) {
+            // settled like an archived file: no host's older listing may take this version up again
+            cluster.archived(claim);
+        } else {
+            release(exchange);
+        }
     }
 
     /**
@@ -426,8 +459,11 @@ public class Delivery {
         }
     }
 
-    /** Moves the file to the failed directory, its report beside it; a file the disk cannot take is held instead. */
-    private void quarantine(Path source, String relativePath, String route, int attempts, String reply, String error,
+    /**
+     * Moves the file to the failed directory, its report beside it; a file the disk cannot take is held instead.
+     * Whether it was moved.
+     */
+    private boolean quarantine(Path source, String relativePath, String route, int attempts, String reply, String error,
             long elapsedMs) {
         String report = "time: " + Instant.now() + "\n"
                 + "file: " + Names.printable(source.toString()) + "\n"
@@ -448,12 +484,14 @@ public class Delivery {
             routeReport.quarantined(FileOutcome.of(Outcome.QUARANTINED, route, target.name(), source.toString())
                     .remotePath(remoteDir.file(relativePath)).size(sizeOrNull(moved)).durationMs(elapsedMs)
                     .attempts(attempts).lastReply(reply).reason(error + "; moved to " + moved).build());
+            return true;
         } catch (IOException | RuntimeException e) {
             hold(source,
                     "failed " + attempts + " attempts (" + Names.printable(error)
                             + ") but cannot be moved to the failed directory "
                             + failedDir + " (" + Names.printable(e.toString())
                             + "); it stays in the source and is tried again later");
+            return false;
         }
     }
 

@@ -53,6 +53,7 @@ public class FtpsUploadTemplate extends RouteBuilder {
      */
     private static final int PER_POLL_CLUSTER_PER_CONNECTION = 10;
     private static final String GREEDY = "greedy";
+    private static final String EAGER = "eager";
 
     @Override
     public void configure() {
@@ -80,6 +81,8 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 .templateOptionalParameter(PER_POLL,
                         "Files a poll hands over at most: 1000, or in cluster mode ten per connection of the target")
                 .templateOptionalParameter(GREEDY, "true in cluster mode: the next poll follows at once while files come")
+                .templateOptionalParameter(EAGER,
+                        "true: the limit applies as the directory is read; false (cluster mode): all is read and sorted")
                 // the route's own beans ({{delivery}}, {{gate}}, {{pickup}}, {{readLock}}, {{order}}, {{workers}},
                 // {{connections}}) are bound to each route by the loader, once Camel has given it its id
                 // (UploadRoute.bindTo)
@@ -90,12 +93,14 @@ public class FtpsUploadTemplate extends RouteBuilder {
                 // readLockTimeout=10000, no marker file: Pickup.readLock, which also passes a file dated in the future
                 // that the filter saw unchanged for stableFor). While the target is paused (or, in cluster mode, the
                 // database cannot be used), the gate keeps the route from polling. A poll hands over at most 1,000
-                // files (a backlog of 100,000 is taken a thousand at a time, in flat memory; in cluster mode ten per
-                // connection, polled again at once while files come), oldest first, every 200 ms (a listing of an
-                // idle directory costs next to nothing; a file waits less). In cluster mode the hosts take a batch
-                // dropped at once in orders of their own (PollOrder).
+                // files, the oldest of the first thousand it reads (a backlog of 100,000 is taken a thousand at a
+                // time, in flat memory), every 200 ms (a listing of an idle directory costs next to nothing; a file
+                // waits less). In cluster mode a poll reads and sorts the whole directory, hands over the oldest ten
+                // per connection, and the next follows at once while files come; within one second of modification
+                // time each host takes them in an order of its own (PollOrder), so that hosts do not race for a batch
+                // dropped at once.
                 .from("file:{{source}}?noop=true&idempotent=false&recursive={{recursive}}&sorter=#{{order}}"
-                        + "&maxMessagesPerPoll={{perPoll}}&eagerMaxMessagesPerPoll=true&delay=200&greedy={{greedy}}"
+                        + "&maxMessagesPerPoll={{perPoll}}&eagerMaxMessagesPerPoll={{eager}}&delay=200&greedy={{greedy}}"
                         + "&filter=#{{pickup}}&pollStrategy=#{{gate}}"
                         + "&exclusiveReadLockStrategy=#{{readLock}}")
                     .routeConfigurationId(FailureHandling.CONFIGURATION_ID)
@@ -130,6 +135,9 @@ public class FtpsUploadTemplate extends RouteBuilder {
         values.put(PER_POLL,
                 String.valueOf(cluster ? PER_POLL_CLUSTER_PER_CONNECTION * target.maxConnections() : PER_POLL_ALONE));
         values.put(GREEDY, String.valueOf(cluster));
+        // one host stops reading a directory at the limit (flat memory, whatever the backlog); in cluster mode every
+        // file is read and sorted first, so that the oldest (one a dead host left) come first
+        values.put(EAGER, String.valueOf(!cluster));
         values.put(SOURCE, route.source().toString());
         values.put(RECURSIVE, String.valueOf(route.recursive()));
         values.put(STABLE_FOR, String.valueOf(route.stableFor().toMillis()));

@@ -44,23 +44,26 @@ final class LocalFile {
     private final String name;
     private volatile FileState sent;
     private volatile String sha256;
-    private final Progress progress;
+    private final Runnable progress;
+    private final Guard guard;
 
-    /**
-     * Told of every block read: for the route's {@link PollWatch}, and in cluster mode to abandon the read once this
-     * host's claims may have ended.
-     */
+    /** Asked before an upload opens the file, before each block it reads, and at its end. */
     @FunctionalInterface
-    interface Progress {
+    interface Guard {
 
-        void read() throws IOException;
+        /** Throws when the upload must not go on (cluster mode: this host no longer surely holds the file). */
+        void check() throws IOException;
     }
 
-    /** {@code progress} is told of every block read. */
-    LocalFile(Path path, String name, Progress progress) {
+    /**
+     * {@code progress} is told of every block read, for the route's {@link PollWatch}; {@code guard} may stop an
+     * upload.
+     */
+    LocalFile(Path path, String name, Runnable progress, Guard guard) {
         this.path = path;
         this.name = name;
         this.progress = progress;
+        this.guard = guard;
     }
 
     /** The state of the file as the last complete upload read it, or {@code null} before one. */
@@ -88,14 +91,14 @@ final class LocalFile {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) != -1;) {
                 digest.update(buffer, 0, n);
-                progress.read();
+                progress.run();
             }
         }
         return expected.equals(HexFormat.of().formatHex(digest.digest()));
     }
 
     private InputStream open() throws IOException {
-        progress.read();
+        guard.check();
         FileState opened = FileState.of(path);
         // no link followed: the file checked at pickup, not whatever a link put in its place meanwhile
         return new Checked(Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS), opened);
@@ -165,7 +168,8 @@ final class LocalFile {
                     throw changed("grew past the " + opened.size() + " bytes it had when this attempt started");
                 }
                 digest.update(buffer, offset, n);
-                progress.read();
+                progress.run();
+                guard.check();
                 return n;
             }
             FileState now = FileState.of(path);
@@ -174,6 +178,8 @@ final class LocalFile {
                         ? "has " + read + " bytes where it had " + opened.size()
                         : "was rewritten (modification or status-change time differs)");
             }
+            // the last check before the server is told the upload is complete
+            guard.check();
             if (!ended) {
                 // a second read at the end must not replace the digest with that of nothing
                 ended = true;

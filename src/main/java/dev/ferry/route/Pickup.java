@@ -39,6 +39,8 @@ final class Pickup implements GenericFileFilter<File> {
     private final Skipped skipped;
     private final Runnable listed;
     private final Map<Path, Instant> held = new ConcurrentHashMap<>();
+    /** Files whose hold has ended and that are listed again: handed over first (cluster mode, {@link PollOrder}). */
+    private final Set<Path> overdue = ConcurrentHashMap.newKeySet();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private final Map<Path, Observed> future = new ConcurrentHashMap<>();
     private final Map<Path, Observed> acceptedFuture = new ConcurrentHashMap<>();
@@ -69,9 +71,25 @@ final class Pickup implements GenericFileFilter<File> {
         this.listed = listed;
     }
 
-    /** Keeps a file the local disk could not take out of the polls until {@code until}. */
+    /**
+     * Keeps a file out of the polls until {@code until}: one the local disk could not take, or (cluster mode) one
+     * another host holds.
+     */
     void hold(Path file, Instant until) {
         held.put(file, until);
+    }
+
+    /**
+     * Whether the file was held and is listed again now that its hold has ended: in cluster mode most often one whose
+     * host died, which the poll hands over before the rest ({@link PollOrder}).
+     */
+    boolean overdue(Path file) {
+        return overdue.contains(file);
+    }
+
+    /** The file is handed over: no longer overdue. */
+    void handedOver(Path file) {
+        overdue.remove(file);
     }
 
     /**
@@ -131,6 +149,10 @@ final class Pickup implements GenericFileFilter<File> {
                 return false;
             }
             held.remove(path);
+            if (overdue.size() > 10_000) {
+                overdue.clear();
+            }
+            overdue.add(path);
         }
         // the name as it is on disk: Camel's relative path has a backslash turned into a separator already
         String unsendable = unsendable(local.getName());

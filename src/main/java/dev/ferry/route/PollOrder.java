@@ -2,31 +2,39 @@ package dev.ferry.route;
 
 import java.io.File;
 import java.util.Comparator;
+import java.util.function.Predicate;
 
 import org.apache.camel.component.file.GenericFile;
 
 /**
- * The order in which a poll hands files over (Camel's {@code sorter}): oldest first, by modification time. In cluster
+ * The order in which a poll hands files over (Camel's {@code sorter}): oldest first, by modification time (on one
+ * host alone, of the files the poll read before its limit; in cluster mode, of the whole directory). In cluster
  * mode oldest second first, and within one second in an order of this process's own: hosts polling one directory into
  * which a batch was dropped then start on different files instead of racing for the same ones, while a file left by a
- * host that died (older than what came since) still comes first.
+ * host that died comes first: its claim's lease has ended ({@code Cluster#orphaned}), or this host left it while
+ * another held it and it is listed again now that the claim could have ended ({@link Pickup#overdue}).
  */
 final class PollOrder implements Comparator<GenericFile<File>> {
 
     private final long salt;
+    private final Predicate<GenericFile<File>> overdue;
 
-    private PollOrder(long salt) {
+    private PollOrder(long salt, Predicate<GenericFile<File>> overdue) {
         this.salt = salt;
+        this.overdue = overdue;
     }
 
     /** One host alone: by modification time, then by path. */
     static PollOrder oldestFirst() {
-        return new PollOrder(0);
+        return new PollOrder(0, file -> false);
     }
 
-    /** Cluster mode: by the second of the modification time, then in an order drawn from {@code owner}. */
-    static PollOrder spreadAmong(String owner) {
-        return new PollOrder(owner.hashCode() | 1L << 32);
+    /**
+     * Cluster mode: overdue files first, then by the second of the modification time, then in an order drawn from
+     * {@code owner}.
+     */
+    static PollOrder spreadAmong(String owner, Predicate<GenericFile<File>> overdue) {
+        return new PollOrder(owner.hashCode() | 1L << 32, overdue);
     }
 
     @Override
@@ -34,6 +42,10 @@ final class PollOrder implements Comparator<GenericFile<File>> {
         if (salt == 0) {
             int byTime = Long.compare(a.getLastModified(), b.getLastModified());
             return byTime != 0 ? byTime : a.getRelativeFilePath().compareTo(b.getRelativeFilePath());
+        }
+        boolean aOverdue = overdue.test(a);
+        if (aOverdue != overdue.test(b)) {
+            return aOverdue ? -1 : 1;
         }
         int bySecond = Long.compare(Math.floorDiv(a.getLastModified(), 1000), Math.floorDiv(b.getLastModified(), 1000));
         if (bySecond != 0) {

@@ -63,7 +63,11 @@ public class Routes {
         String threads = "ferry-" + Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", "");
         UploadRoute made = new UploadRoute(id, file, route, target, delivery,
                 new TargetGate(pool.breaker(), delivery.pollWatch(), cluster::accepting),
-                cluster.enabled() ? PollOrder.spreadAmong(cluster.owner()) : PollOrder.oldestFirst(),
+                cluster.enabled()
+                        ? PollOrder.spreadAmong(cluster.owner(),
+                                listed -> delivery.pickup().overdue(listed.getFile().toPath())
+                                        || cluster.orphaned(id, listed.getRelativeFilePath()))
+                        : PollOrder.oldestFirst(),
                 Workers.start(threads, target.maxConnections()),
                 share);
         byId.put(id, made);
