@@ -20,3 +20,6 @@ CREATE TABLE ferry_claim (
 
 -- each host renews the leases of all its claims in one statement
 CREATE INDEX ferry_claim_owner ON ferry_claim (owner);
+
+-- each host looks for claims whose lease ended with their owner once a second
+CREATE INDEX ferry_claim_orphaned ON ferry_claim (lease_until) WHERE archived_at IS NULL AND owner IS NOT NULL;

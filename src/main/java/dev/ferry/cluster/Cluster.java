@@ -105,9 +105,6 @@ public class Cluster {
             + " WHERE route = ? AND path = ? AND version = ? AND owner = ?";
     private static final String RENEW = "UPDATE ferry_claim SET lease_until = clock_timestamp()"
             + " + make_interval(secs => ?) WHERE owner = ? RETURNING route, path, version";
-    /** The delivery of another version than the one claimed (it changed in between): the row takes that version. */
-    private static final String DELIVERED_AS = "UPDATE ferry_claim SET version = ?, delivered_at = clock_timestamp()"
-            + " WHERE route = ? AND path = ? AND version = ? AND owner = ?";
     /** Claims whose lease has ended with their owner still named: their host died (or lost the database). */
     private static final String ORPHANED = "SELECT route, path FROM ferry_claim WHERE archived_at IS NULL"
             + " AND owner IS NOT NULL AND owner <> ? AND lease_until < clock_timestamp() LIMIT 10000";
@@ -126,6 +123,8 @@ public class Cluster {
     private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
     /** Files other hosts claimed and left when their lease ended, as "route NUL path": taken over first. */
     private volatile Set<String> orphaned = Set.of();
+    /** Statements on claims that failed while the database could not be reached, by file: retried at each renewal. */
+    private final Map<FileKey, String[]> pending = new ConcurrentHashMap<>();
     /** The claims this process holds, with when (System.nanoTime) it made each. */
     private final Map<FileKey, Long> held = new ConcurrentHashMap<>();
     private volatile DataSource dataSource;
@@ -139,6 +138,7 @@ public class Cluster {
     private volatile long lastForgot;
     private volatile long lastRenewal;
     private ScheduledExecutorService renewals;
+    private ScheduledExecutorService orphanScans;
 
     Cluster(FerryConfig config, InjectableInstance<DataSource> dataSources, InjectableInstance<Flyway> flyways) {
         FerryConfig.Cluster cluster = config.cluster();
@@ -236,6 +236,17 @@ public class Cluster {
         LOG.info("Cluster mode: this host is {} (claims owned by {}), lease {} s on the database's clock", host, owner,
                 lease.toSeconds());
         renewals.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+        // a thread of its own: a slow scan must never hold a renewal back
+        orphanScans = Executors.newSingleThreadScheduledExecutor(run -> {
+            Thread thread = new Thread(run, "ferry-cluster-orphans");
+            thread.setDaemon(true);
+            return thread;
+        });
+        orphanScans.scheduleWithFixedDelay(() -> {
+            if (down == null) {
+                findOrphaned();
+            }
+        }, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -247,7 +258,6 @@ public class Cluster {
         if (!accepting()) {
             throw new ClusterUnavailableException(down);
         }
-        long sent = System.nanoTime();
         try (Connection connection = dataSource().getConnection();
                 PreparedStatement claim = connection.prepareStatement(CLAIM)) {
             claim.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
@@ -265,7 +275,8 @@ public class Cluster {
                 }
                 if (result.getBoolean(1)) {
                     // its lease ends after that of the last renewal, which leaseHeld() goes by
-                    held.put(file, sent);
+                    // stamped once committed: a renewal that began before cannot have seen it
+                    held.put(file, System.nanoTime());
                     return new Held(result.getBoolean(2) ? Claim.ARCHIVE : Claim.SEND, host, lease);
                 }
                 double seconds = Math.max(0, result.getDouble(4));
@@ -298,31 +309,6 @@ public class Cluster {
         }
     }
 
-    /**
-     * Records the delivery of {@code sent}, another version of the file than the one claimed ({@code claimed}: it
-     * changed between its claim and its upload): the claim's row takes the version sent. {@code false} as for
-     * {@link #delivered(FileKey)}; the version sent is then sent again later.
-     */
-    public boolean delivered(FileKey claimed, FileKey sent) {
-        held.remove(claimed);
-        try (Connection connection = dataSource().getConnection();
-                PreparedStatement update = connection.prepareStatement(DELIVERED_AS)) {
-            update.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
-            update.setString(1, sent.version());
-            claimed.bind(update, 2);
-            update.setString(5, owner);
-            if (update.executeUpdate() == 1) {
-                held.put(sent, System.nanoTime());
-                return true;
-            }
-            return false;
-        } catch (SQLException e) {
-            LOG.warn("{} changed between its claim and its upload, and the delivery of the version sent cannot be"
-                    + " recorded ({}): it is sent again as it is now", sent, message(e));
-            return false;
-        }
-    }
-
     /** The file was archived (or quarantined): no host may claim this version again. */
     public void archived(FileKey file) {
         held.remove(file);
@@ -347,11 +333,6 @@ public class Cluster {
         }
         held.remove(file);
         quietly("release the claim of", file, DROP_UNDELIVERED, LET_GO);
-    }
-
-    /** Whether this process delivered the file while the database could not record it. */
-    public boolean deliveredUnrecorded(FileKey file) {
-        return unrecorded.contains(file);
     }
 
     /**
@@ -393,29 +374,31 @@ public class Cluster {
     synchronized void close() {
         if (renewals != null) {
             renewals.shutdownNow();
+            orphanScans.shutdownNow();
         }
     }
 
     /**
-     * Renews every third of the lease, and every tick while the database is down (or a statement failed); every tick
-     * looks for claims whose host died.
+     * Renews every third of the lease, and every tick while the database is down (or a statement failed).
      */
     private void tick() {
         if (down != null || System.nanoTime() - lastRenewal >= lease.toNanos() / 3) {
             renew();
         }
-        if (down == null) {
-            findOrphaned();
-        }
     }
 
     /**
-     * Whether another host claimed the file and its lease ended: most often a host that died. Its routes' polls hand
-     * such files over first, so that they are taken over at the next poll, not behind a backlog.
+     * The files other hosts claimed and whose lease ended (most often a host that died), as found at the last look,
+     * each as {@link #orphanKey}: the routes' polls hand them over first, so that they are taken over at the next
+     * poll, not behind a backlog. The set is not changed once returned.
      */
-    public boolean orphaned(String route, String path) {
-        Set<String> known = orphaned;
-        return !known.isEmpty() && known.contains(route + '\0' + path);
+    public Set<String> orphaned() {
+        return orphaned;
+    }
+
+    /** How {@link #orphaned()} names a route's file. */
+    public static String orphanKey(String route, String path) {
+        return route + '\0' + path;
     }
 
     private void findOrphaned() {
@@ -426,10 +409,10 @@ public class Cluster {
             select.setString(1, owner);
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
-                    found.add(result.getString(1) + '\0' + result.getString(2));
+                    found.add(orphanKey(result.getString(1), result.getString(2)));
                 }
             }
-            orphaned = found;
+            orphaned = Set.copyOf(found);
         } catch (SQLException | RuntimeException e) {
             // the next renewal finds out whether the database is down
             LOG.debug("Cannot look for claims whose host died: {}", message(e));
@@ -443,7 +426,9 @@ public class Cluster {
             migrate();
             try (Connection connection = dataSource().getConnection()) {
                 recordUnrecorded(connection);
+                retryPending(connection);
                 Set<FileKey> renewed = new HashSet<>();
+                long renewing = System.nanoTime();
                 try (PreparedStatement renew = connection.prepareStatement(RENEW)) {
                     renew.setQueryTimeout((int) Math.max(1, lease.toSeconds() / 3));
                     renew.setLong(1, lease.toSeconds());
@@ -454,9 +439,9 @@ public class Cluster {
                         }
                     }
                 }
-                dropLost(renewed, sent);
-                leaseHeldUntil = sent + lease.toNanos() - margin();
-                lastRenewal = sent;
+                dropLost(renewed, renewing);
+                leaseHeldUntil = renewing + lease.toNanos() - margin();
+                lastRenewal = renewing;
                 forgetOldClaims(connection);
             }
             if (down != null && !reported.isEmpty()) {
@@ -480,8 +465,8 @@ public class Cluster {
      */
     private void dropLost(Set<FileKey> renewed, long renewalStart) {
         for (Map.Entry<FileKey, Long> claim : held.entrySet()) {
-            if (claim.getValue() - renewalStart < 0 && !renewed.contains(claim.getKey())) {
-                held.remove(claim.getKey());
+            if (claim.getValue() - renewalStart < 0 && !renewed.contains(claim.getKey())
+                    && held.remove(claim.getKey(), claim.getValue())) {
                 LOG.warn("{}: its claim went to another host while this one could not reach the database; this host"
                         + " leaves the file to it", claim.getKey());
             }
@@ -556,8 +541,24 @@ public class Cluster {
                 update(sql, file);
             }
         } catch (ClusterUnavailableException e) {
-            // the lease ends by itself
-            LOG.warn("Cannot {} {} ({}): its claim ends with its lease", what, file, e.getMessage());
+            // renewed with the others otherwise, for as long as this process runs
+            pending.put(file, statements);
+            LOG.warn("Cannot {} {} ({}): done once the database answers", what, file, e.getMessage());
+        }
+    }
+
+    /** What {@link #quietly} could not do, done first when the database answers again. */
+    private void retryPending(Connection connection) throws SQLException {
+        for (Map.Entry<FileKey, String[]> statements : Map.copyOf(pending).entrySet()) {
+            for (String sql : statements.getValue()) {
+                try (PreparedStatement update = connection.prepareStatement(sql)) {
+                    update.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
+                    statements.getKey().bind(update, 1);
+                    update.setString(4, owner);
+                    update.executeUpdate();
+                }
+            }
+            pending.remove(statements.getKey(), statements.getValue());
         }
     }
 

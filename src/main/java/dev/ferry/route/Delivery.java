@@ -144,7 +144,8 @@ public class Delivery {
         // each attempt reads the file afresh and fails if it changes meanwhile (LocalFile), or, in cluster mode, if
         // this host's claims may have ended
         exchange.getIn()
-                .setBody(new LocalFile(source, relativePath(exchange), watch::progress, () -> holding(exchange)));
+                .setBody(new LocalFile(source, relativePath(exchange), watch::progress,
+                        opening -> holding(exchange, opening)));
         if (cluster.enabled()) {
             claim(exchange, source);
             return;
@@ -174,16 +175,8 @@ public class Delivery {
         String key = key(exchange, sent);
         exchange.setProperty(RECORD_KEY, key);
         if (cluster.enabled()) {
-            FileKey file = exchange.getProperty(CLAIM, FileKey.class);
-            if (!file.version().equals(sent.identity())) {
-                // another version was read than the one claimed (it changed in between): recorded as the one sent
-                FileKey version = new FileKey(file.route(), file.path(), sent.identity());
-                if (cluster.delivered(file, version)) {
-                    exchange.setProperty(CLAIM, version);
-                } else {
-                    exchange.setProperty(UNRECORDED, true);
-                }
-            } else if (!cluster.delivered(file)) {
+            // the version read is the one claimed: an upload refuses to open another (holding)
+            if (!cluster.delivered(exchange.getProperty(CLAIM, FileKey.class))) {
                 exchange.setProperty(UNRECORDED, true);
             }
         } else {
@@ -228,7 +221,7 @@ public class Delivery {
         String key = exchange.getProperty(RECORD_KEY, String.class);
         FileKey claim = exchange.getProperty(CLAIM, FileKey.class);
         if (claim != null && !cluster.holds(claim)) {
-            LOG.warn("{} is not archived by this host: {} is no longer surely its own", shown(exchange), claim);
+            notMoved(exchange, source, claim, "archived");
             return;
         }
         if (key != null && changedSince(exchange, source, key)) {
@@ -241,6 +234,11 @@ public class Delivery {
                 delivered.remove(key);
                 awaitingArchive.remove(key);
             }
+            return;
+        }
+        if (claim != null && !cluster.holds(claim)) {
+            // once more, right before the move: the check above may have read the whole file
+            notMoved(exchange, source, claim, "archived");
             return;
         }
         try {
@@ -317,17 +315,32 @@ public class Delivery {
         }
     }
 
+    /**
+     * Cluster mode: the claim is no longer surely this host's, so the file is not moved; its delivery record stays,
+     * and whichever host claims it next archives it. A short hold keeps the polls from taking it up at once.
+     */
+    private void notMoved(Exchange exchange, Path source, FileKey claim, String how) {
+        LOG.warn("{} is not {} by this host: {} is no longer surely its own", shown(exchange), how, claim);
+        pickup.hold(source, Instant.now().plus(GONE_LOOK_AGAIN));
+    }
+
     private static void leave(Exchange exchange) {
         exchange.setProperty(NOT_SENT, true);
         exchange.setProperty(LEFT, true);
     }
 
     /**
-     * Cluster mode, before an upload reads each block of the file and before the file is moved: this host must still
-     * hold its claim, its lease surely running.
+     * Cluster mode, as an upload opens the file ({@code opening}: its version then), before each block and after the
+     * last ({@code opening} null): this host must still hold its claim, its lease surely running, and open the version
+     * it claimed.
      */
-    private void holding(Exchange exchange) throws ClusterUnavailableException {
+    private void holding(Exchange exchange, FileState opening) throws ClusterUnavailableException {
         FileKey claim = exchange.getProperty(CLAIM, FileKey.class);
+        if (claim != null && opening != null && !claim.version().equals(opening.identity())) {
+            // changed since its claim (a retry, a rewrite): another host may claim the new version; this one is left
+            throw new ClusterUnavailableException(claim + " changed since this host claimed it; it is left for the next"
+                    + " poll, which claims it as it is now");
+        }
         if (claim != null && !cluster.holds(claim)) {
             throw new ClusterUnavailableException(claim + " is no longer surely this host's (its claim could not be"
                     + " renewed in time: " + cluster.down().orElse("the database answered too slowly, or another host"
@@ -400,14 +413,15 @@ public class Delivery {
             return;
         }
         FileKey held = exchange.getProperty(CLAIM, FileKey.class);
+        int attempts = attempts(exchange);
+        deletePartialUploads(exchange);
         if (held != null && !cluster.holds(held)) {
+            // checked after the partial uploads are deleted (a network round trip), right before the move
             LOG.warn("{} is not quarantined by this host: {} is no longer surely its own (last error: {})",
                     shown(exchange), held, Failures.describe(error));
             release(exchange);
             return;
         }
-        int attempts = attempts(exchange);
-        deletePartialUploads(exchange);
         boolean moved = quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts,
                 Failures.reply(error), Failures.describe(error), exchange.getClock().elapsed());
         FileKey claim = exchange.getProperty(CLAIM, FileKey.class);

@@ -47,12 +47,15 @@ final class LocalFile {
     private final Runnable progress;
     private final Guard guard;
 
-    /** Asked before an upload opens the file, before each block it reads, and at its end. */
+    /** Asked as an upload opens the file, before each block it reads, and at its end. */
     @FunctionalInterface
     interface Guard {
 
-        /** Throws when the upload must not go on (cluster mode: this host no longer surely holds the file). */
-        void check() throws IOException;
+        /**
+         * Throws when the upload must not go on (cluster mode: this host no longer surely holds the file, or opens
+         * another version than it claimed). {@code opening}: the version as the upload opens it; {@code null} after.
+         */
+        void check(FileState opening) throws IOException;
     }
 
     /**
@@ -98,8 +101,8 @@ final class LocalFile {
     }
 
     private InputStream open() throws IOException {
-        guard.check();
         FileState opened = FileState.of(path);
+        guard.check(opened);
         // no link followed: the file checked at pickup, not whatever a link put in its place meanwhile
         return new Checked(Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS), opened);
     }
@@ -169,7 +172,7 @@ final class LocalFile {
                 }
                 digest.update(buffer, offset, n);
                 progress.run();
-                guard.check();
+                guard.check(null);
                 return n;
             }
             FileState now = FileState.of(path);
@@ -179,7 +182,7 @@ final class LocalFile {
                         : "was rewritten (modification or status-change time differs)");
             }
             // the last check before the server is told the upload is complete
-            guard.check();
+            guard.check(null);
             if (!ended) {
                 // a second read at the end must not replace the digest with that of nothing
                 ended = true;

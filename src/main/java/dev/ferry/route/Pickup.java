@@ -76,15 +76,20 @@ final class Pickup implements GenericFileFilter<File> {
      * another host holds.
      */
     void hold(Path file, Instant until) {
+        if (held.size() > 10_000) {
+            // holds of files never listed again (archived or gone): dropped once they end
+            Instant now = Instant.now();
+            held.values().removeIf(end -> end.isBefore(now));
+        }
         held.put(file, until);
     }
 
     /**
-     * Whether the file was held and is listed again now that its hold has ended: in cluster mode most often one whose
-     * host died, which the poll hands over before the rest ({@link PollOrder}).
+     * The files that were held and are listed again now that their hold has ended, as of now: in cluster mode most
+     * often one whose host died, which the poll hands over before the rest ({@link PollOrder}).
      */
-    boolean overdue(Path file) {
-        return overdue.contains(file);
+    Set<Path> overdue() {
+        return Set.copyOf(overdue);
     }
 
     /** The file is handed over: no longer overdue. */

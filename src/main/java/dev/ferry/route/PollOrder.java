@@ -3,6 +3,7 @@ package dev.ferry.route;
 import java.io.File;
 import java.util.Comparator;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.apache.camel.component.file.GenericFile;
 
@@ -12,29 +13,39 @@ import org.apache.camel.component.file.GenericFile;
  * mode oldest second first, and within one second in an order of this process's own: hosts polling one directory into
  * which a batch was dropped then start on different files instead of racing for the same ones, while a file left by a
  * host that died comes first: its claim's lease has ended ({@code Cluster#orphaned}), or this host left it while
- * another held it and it is listed again now that the claim could have ended ({@link Pickup#overdue}).
+ * another held it and it is listed again now that the claim could have ended ({@link Pickup#overdue()}).
  */
 final class PollOrder implements Comparator<GenericFile<File>> {
 
     private final long salt;
-    private final Predicate<GenericFile<File>> overdue;
+    private final Supplier<Predicate<GenericFile<File>>> overdueNow;
+    /**
+     * Which files are overdue, as taken at the poll's first comparison, after its listing: a sort must see one answer
+     * per file throughout, or it may fail its comparator's contract. {@code null} until then.
+     */
+    private volatile Predicate<GenericFile<File>> overdue;
 
-    private PollOrder(long salt, Predicate<GenericFile<File>> overdue) {
+    private PollOrder(long salt, Supplier<Predicate<GenericFile<File>>> overdueNow) {
         this.salt = salt;
-        this.overdue = overdue;
+        this.overdueNow = overdueNow;
+    }
+
+    /** Called as each poll begins, on its thread, before the directory is read and sorted. */
+    void beforePoll() {
+        overdue = null;
     }
 
     /** One host alone: by modification time, then by path. */
     static PollOrder oldestFirst() {
-        return new PollOrder(0, file -> false);
+        return new PollOrder(0, () -> file -> false);
     }
 
     /**
-     * Cluster mode: overdue files first, then by the second of the modification time, then in an order drawn from
-     * {@code owner}.
+     * Cluster mode: overdue files first ({@code overdueNow} says which, asked as each poll begins), then by the second
+     * of the modification time, then in an order drawn from {@code owner}.
      */
-    static PollOrder spreadAmong(String owner, Predicate<GenericFile<File>> overdue) {
-        return new PollOrder(owner.hashCode() | 1L << 32, overdue);
+    static PollOrder spreadAmong(String owner, Supplier<Predicate<GenericFile<File>>> overdueNow) {
+        return new PollOrder(owner.hashCode() | 1L << 32, overdueNow);
     }
 
     @Override
@@ -43,8 +54,14 @@ final class PollOrder implements Comparator<GenericFile<File>> {
             int byTime = Long.compare(a.getLastModified(), b.getLastModified());
             return byTime != 0 ? byTime : a.getRelativeFilePath().compareTo(b.getRelativeFilePath());
         }
-        boolean aOverdue = overdue.test(a);
-        if (aOverdue != overdue.test(b)) {
+        Predicate<GenericFile<File>> now = overdue;
+        if (now == null) {
+            // the poll's thread, which alone sorts: the files its listing found overdue are in
+            now = overdueNow.get();
+            overdue = now;
+        }
+        boolean aOverdue = now.test(a);
+        if (aOverdue != now.test(b)) {
             return aOverdue ? -1 : 1;
         }
         int bySecond = Long.compare(Math.floorDiv(a.getLastModified(), 1000), Math.floorDiv(b.getLastModified(), 1000));

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
@@ -61,13 +62,14 @@ public class Routes {
                 outcomes.forRoute(id, route.target(), route.source(), route.include(), route.recursive()),
                 config.retry().localFailureDelay(), config.health().pollStuckAfter());
         String threads = "ferry-" + Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        PollOrder order = !cluster.enabled() ? PollOrder.oldestFirst() : PollOrder.spreadAmong(cluster.owner(), () -> {
+            Set<Path> overdue = delivery.pickup().overdue();
+            Set<String> orphaned = cluster.orphaned();
+            return listed -> overdue.contains(listed.getFile().toPath())
+                    || orphaned.contains(Cluster.orphanKey(id, listed.getRelativeFilePath()));
+        });
         UploadRoute made = new UploadRoute(id, file, route, target, delivery,
-                new TargetGate(pool.breaker(), delivery.pollWatch(), cluster::accepting),
-                cluster.enabled()
-                        ? PollOrder.spreadAmong(cluster.owner(),
-                                listed -> delivery.pickup().overdue(listed.getFile().toPath())
-                                        || cluster.orphaned(id, listed.getRelativeFilePath()))
-                        : PollOrder.oldestFirst(),
+                new TargetGate(pool.breaker(), delivery.pollWatch(), cluster::accepting, order::beforePoll), order,
                 Workers.start(threads, target.maxConnections()),
                 share);
         byId.put(id, made);

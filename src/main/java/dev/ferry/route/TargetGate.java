@@ -24,12 +24,17 @@ final class TargetGate implements PollingConsumerPollStrategy {
     private final TargetBreaker breaker;
     private final PollWatch watch;
     private final BooleanSupplier claiming;
+    private final Runnable beforePoll;
 
-    /** {@code claiming}: whether files may be claimed ({@link Cluster#accepting()}; always, on one host alone). */
-    TargetGate(TargetBreaker breaker, PollWatch watch, BooleanSupplier claiming) {
+    /**
+     * {@code claiming}: whether files may be claimed ({@link Cluster#accepting()}; always, on one host alone);
+     * {@code beforePoll} runs as a poll begins ({@link PollOrder#beforePoll()}).
+     */
+    TargetGate(TargetBreaker breaker, PollWatch watch, BooleanSupplier claiming, Runnable beforePoll) {
         this.breaker = breaker;
         this.watch = watch;
         this.claiming = claiming;
+        this.beforePoll = beforePoll;
     }
 
     @Override
@@ -44,6 +49,7 @@ final class TargetGate implements PollingConsumerPollStrategy {
             return false;
         }
         watch.pollStarted();
+        beforePoll.run();
         return true;
     }
 

@@ -30,14 +30,14 @@ class PollOrderTest {
         batch.add(file("orphan", 59_500));
         List<GenericFile<File>> a = new ArrayList<>(batch);
         List<GenericFile<File>> b = new ArrayList<>(batch);
-        a.sort(PollOrder.spreadAmong("host-a/1a2b3c4d", path -> false));
-        b.sort(PollOrder.spreadAmong("host-b/5e6f7a8b", path -> false));
+        a.sort(PollOrder.spreadAmong("host-a/1a2b3c4d", () -> file -> false));
+        b.sort(PollOrder.spreadAmong("host-b/5e6f7a8b", () -> file -> false));
         assertEquals("orphan", names(a).get(0));
         assertEquals("orphan", names(b).get(0));
         assertNotEquals(names(a).subList(1, 6), names(b).subList(1, 6), "two hosts start the batch alike");
         // the same host, the same order: each poll goes on where the last left off
         List<GenericFile<File>> again = new ArrayList<>(batch);
-        again.sort(PollOrder.spreadAmong("host-a/1a2b3c4d", path -> false));
+        again.sort(PollOrder.spreadAmong("host-a/1a2b3c4d", () -> file -> false));
         assertEquals(names(a), names(again));
     }
 
@@ -47,8 +47,10 @@ class PollOrderTest {
         for (int i = 0; i < 50; i++) {
             batch.add(file(String.format("f%02d", i), 60_000 + i));
         }
-        batch.sort(PollOrder.spreadAmong("host-a/1a2b3c4d",
-                file -> file.getRelativeFilePath().equals("f37")));
+        PollOrder order = PollOrder.spreadAmong("host-a/1a2b3c4d",
+                () -> file -> file.getRelativeFilePath().equals("f37"));
+        order.beforePoll();
+        batch.sort(order);
         assertEquals("f37", names(batch).get(0));
     }
 

@@ -26,7 +26,8 @@ class TargetGateTest {
 
     private final TargetBreaker breaker = new TargetBreaker(TestTargets.target(21, "u", "p", null), BACKOFF);
     private final PollWatch watch = new PollWatch(Duration.ofSeconds(1));
-    private final TargetGate gate = new TargetGate(breaker, watch, () -> true);
+    private final TargetGate gate = new TargetGate(breaker, watch, () -> true, () -> {
+    });
 
     @Test
     void noPollWhileTheTargetIsPausedAndPollsAgainOnceThePauseEnds() {
