@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.ferry.testing.AuditLog;
 import dev.ferry.testing.DelayingProxy;
 import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
@@ -28,6 +29,7 @@ import dev.ferry.testing.FerryProcess.Finished;
 import dev.ferry.testing.RealFtpServer;
 import dev.ferry.testing.RealFtpServer.Kind;
 import dev.ferry.testing.RealPostgres;
+import dev.ferry.testing.Tally;
 import dev.ferry.testing.TestFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,8 +55,6 @@ class ClusterIT {
     /** vsftpd's protocol log: a session's RNTO, and its replies. */
     private static final Pattern PROTOCOL = Pattern.compile(
             "\\[pid (\\d+)\\] \\[[^\\]]*\\] FTP (command|response): Client \"[^\"]*\", \"(RNTO [^\"]*/([^\"/]+)|\\d{3})");
-    private static final Pattern OK_UPLOAD = Pattern
-            .compile("OK UPLOAD: Client \"[^\"]*\", \"[^\"]*/\\.([^\"/]+)\\.upload\\.ferry-part\"");
 
     @TempDir
     Path tmp;
@@ -138,7 +138,7 @@ class ClusterIT {
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> regular(outbox).isEmpty());
 
-            Map<String, Integer> uploads = completedUploads(vsftpd.tlsLog());
+            Map<String, Integer> uploads = Tally.completedUploads(vsftpd.tlsLog());
             // a delivery is a file renamed into place: a STOR cut by a kill before its rename delivered nothing
             Map<String, Integer> renames = renamedIntoPlace(vsftpd.tlsLog());
             int duplicates = renames.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
@@ -188,7 +188,7 @@ class ClusterIT {
             }
             drop(originals, outbox);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> completedUploads(vsftpd.tlsLog()).size() >= 20);
+                    .until(() -> Tally.completedUploads(vsftpd.tlsLog()).size() >= 20);
 
             postgres.stop();
             long stopped = System.nanoTime();
@@ -199,16 +199,16 @@ class ClusterIT {
             String down = a.healthChecks("/q/health/ready").get("ferry-cluster").toString();
             // the uploads under way end (or are abandoned) within the lease; nothing is claimed after that
             sleepUntil(stopped, LEASE_MS);
-            int afterLease = completedUploads(vsftpd.tlsLog()).values().stream().mapToInt(n -> n).sum();
+            int afterLease = Tally.completedUploads(vsftpd.tlsLog()).values().stream().mapToInt(n -> n).sum();
             sleepUntil(stopped, 20_000);
-            int atRestart = completedUploads(vsftpd.tlsLog()).values().stream().mapToInt(n -> n).sum();
+            int atRestart = Tally.completedUploads(vsftpd.tlsLog()).values().stream().mapToInt(n -> n).sum();
             int waiting = regular(outbox).size();
             postgres.restart();
 
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> regular(outbox).isEmpty());
             long resumedAfter = (System.nanoTime() - stopped) / 1_000_000;
-            Map<String, Integer> uploads = completedUploads(vsftpd.tlsLog());
+            Map<String, Integer> uploads = Tally.completedUploads(vsftpd.tlsLog());
             int duplicates = uploads.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
             Tally tally = Tally.of(originals, landed, archived(outbox), outbox);
             String up = a.healthChecks("/q/health/ready").get("ferry-cluster").getString("status");
@@ -259,14 +259,25 @@ class ClusterIT {
             assertTrue(check.output().matches("(?s).*\n  ok    database PostgreSQL \\d+.*as ferry.*"), check.output());
 
             // once the service has made the schema, check writes a claim in a transaction it rolls back
+            AuditLog audit = config.audit();
             processes.add(FerryProcess.start(config));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                     .until(() -> processes.get(0).readiness().statusCode() == 200);
+            // the host in the audit trail and on every meter
+            TestFiles.random(outbox.resolve("one.csv"), 1_000, 1);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> audit.with("delivered").size() == 1);
+            assertEquals("host-a", audit.with("delivered").get(0).getString("host"), audit.toString());
+            String metrics = processes.get(0).get("/q/metrics").body();
+            assertTrue(
+                    Pattern.compile("ferry_files_delivered_total\\{[^}]*host=\"host-a\"[^}]*} 1\\.0").matcher(metrics)
+                            .find(),
+                    metrics);
             check = FerryProcess.run(config, "check");
             assertTrue(check.output().contains("claims can be written (schema version 1)"), check.output());
             try (Connection connection = postgres.connect();
                     PreparedStatement count = connection.prepareStatement(
-                            "SELECT count(*) FROM ferry_claim");
+                            "SELECT count(*) FROM ferry_claim WHERE route = 'ferry check'");
                     ResultSet result = count.executeQuery()) {
                 result.next();
                 assertEquals(0, result.getInt(1), "check left a claim behind");
@@ -467,34 +478,4 @@ class ClusterIT {
         return counts;
     }
 
-    /** Completed STORs per final name, from vsftpd's log. */
-    private static Map<String, Integer> completedUploads(String log) {
-        Map<String, Integer> counts = new HashMap<>();
-        Matcher m = OK_UPLOAD.matcher(log);
-        while (m.find()) {
-            counts.merge(m.group(1), 1, Integer::sum);
-        }
-        return counts;
-    }
-
-    /**
-     * The files neither on the server nor in the outbox (lost), under their final name with other bytes (corrupted),
-     * archived without being on the server.
-     */
-    private record Tally(int lost, int corrupted, int archivedNotDelivered) {
-
-        static Tally of(List<Path> originals, Path remoteDir, Path archive, Path outbox) {
-            int lost = 0;
-            int corrupted = 0;
-            int archivedNotDelivered = 0;
-            for (Path original : originals) {
-                Path remote = remoteDir.resolve(original.getFileName());
-                boolean delivered = TestFiles.sameBytes(original, remote);
-                corrupted += Files.exists(remote) && !delivered ? 1 : 0;
-                archivedNotDelivered += Files.exists(archive.resolve(original.getFileName())) && !delivered ? 1 : 0;
-                lost += !delivered && !TestFiles.sameBytes(original, outbox.resolve(original.getFileName())) ? 1 : 0;
-            }
-            return new Tally(lost, corrupted, archivedNotDelivered);
-        }
-    }
 }

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.ferry.demo.EmbeddedFtpsServer;
@@ -20,6 +18,7 @@ import dev.ferry.testing.FerryConfigDir;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.RealFtpServer;
 import dev.ferry.testing.RealFtpServer.Kind;
+import dev.ferry.testing.Tally;
 import dev.ferry.testing.TestFiles;
 import dev.ferry.testing.TestServers;
 import org.junit.jupiter.api.Test;
@@ -80,7 +79,7 @@ class CrashIT {
             int lost = tally.lost();
             int corrupted = tally.corrupted();
             int archivedNotDelivered = tally.archivedNotDelivered();
-            Map<String, Integer> uploads = completedUploads(vsftpd.tlsLog());
+            Map<String, Integer> uploads = Tally.completedUploads(vsftpd.tlsLog());
             int duplicates = uploads.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
             long temporaryLeft;
             try (Stream<Path> left = Files.list(landed)) {
@@ -183,27 +182,6 @@ class CrashIT {
         }
     }
 
-    /**
-     * The files neither on the server nor in the outbox (lost), under their final name with other bytes (corrupted),
-     * archived without being on the server.
-     */
-    private record Tally(int lost, int corrupted, int archivedNotDelivered) {
-
-        static Tally of(List<Path> originals, Path remoteDir, Path archive, Path outbox) {
-            int lost = 0;
-            int corrupted = 0;
-            int archivedNotDelivered = 0;
-            for (Path original : originals) {
-                Path remote = remoteDir.resolve(original.getFileName());
-                boolean delivered = TestFiles.sameBytes(original, remote);
-                corrupted += Files.exists(remote) && !delivered ? 1 : 0;
-                archivedNotDelivered += Files.exists(archive.resolve(original.getFileName())) && !delivered ? 1 : 0;
-                lost += !delivered && !TestFiles.sameBytes(original, outbox.resolve(original.getFileName())) ? 1 : 0;
-            }
-            return new Tally(lost, corrupted, archivedNotDelivered);
-        }
-    }
-
     /** Starts Ferry and kills it with SIGKILL {@code kills} times, each at a random moment once uploads run. */
     private static void killDuringUploads(FerryConfigDir config, Path outbox, int kills, Random random)
             throws Exception {
@@ -226,17 +204,6 @@ class CrashIT {
         } catch (java.io.IOException e) {
             return -1;
         }
-    }
-
-    /** Completed STORs per final name, from vsftpd's log ("OK UPLOAD ... /dir/.name.upload.ferry-part"). */
-    private static Map<String, Integer> completedUploads(String log) {
-        Map<String, Integer> counts = new HashMap<>();
-        Matcher m = Pattern.compile("OK UPLOAD: Client \"[^\"]*\", \"[^\"]*/\\.([^\"/]+)\\.upload\\.ferry-part\"")
-                .matcher(log);
-        while (m.find()) {
-            counts.merge(m.group(1), 1, Integer::sum);
-        }
-        return counts;
     }
 
     private static List<Path> regularFiles(Path dir) throws Exception {
