@@ -26,7 +26,9 @@ import static dev.ferry.route.RouteParameters.TARGET;
  * poll {@code source}, let {@link Delivery} pick regular files up and skip what was delivered before a crash, upload
  * over FTPS with Ferry's {@link FtpsClient} into {@code remoteDir} under a temporary name, then rename it, record the
  * delivery and archive the file. Files are uploaded side by side, each on one of the target's connections
- * ({@link TargetPool.Share}). {@link FailureHandling} decides what a failure means.
+ * ({@link TargetPool.Share}). {@link FailureHandling} decides what a failure means. In cluster mode (several hosts
+ * on one source) {@link Delivery} first claims each file in the database ({@code dev.ferry.cluster.Cluster}), and
+ * records its delivery there.
  * <p>
  * A route file sets the parameters of {@link RouteParameters}; {@link RouteFileLoader} checks them, and fills in
  * what comes from the target ({@link #fromTarget}): its address, its timeouts and its upload mode. The route's own
