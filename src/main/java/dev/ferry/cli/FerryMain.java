@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import jakarta.inject.Inject;
 
 import dev.ferry.cluster.Cluster;
+import dev.ferry.cluster.DatabaseProbe;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.ftps.Causes;
 import dev.ferry.ftps.Names;
@@ -163,7 +164,7 @@ public class FerryMain implements QuarkusApplication {
         Steps steps = new Steps(System.out);
         long start = System.nanoTime();
         try {
-            steps.line("ok", "database", cluster.probe() + " (" + Steps.since(start) + ")");
+            steps.line("ok", "database", DatabaseProbe.probe(cluster) + " (" + Steps.since(start) + ")");
             System.out.println("database: OK");
             return true;
         } catch (SQLException | RuntimeException e) {

@@ -78,39 +78,6 @@ public class Cluster {
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final String NO_URL = "no URL";
 
-    private static final String CLAIM = """
-            WITH claimed AS (
-                INSERT INTO ferry_claim AS c (route, path, version, owner, host, claimed_at, lease_until)
-                VALUES (?, ?, ?, ?, ?, clock_timestamp(), clock_timestamp() + make_interval(secs => ?))
-                ON CONFLICT (route, path, version) DO UPDATE
-                    SET owner = excluded.owner, host = excluded.host, claimed_at = excluded.claimed_at,
-                        lease_until = excluded.lease_until
-                    WHERE c.archived_at IS NULL
-                        AND (c.owner IS NULL OR c.owner = excluded.owner OR c.lease_until < clock_timestamp()
-                            AND pg_postmaster_start_time() < clock_timestamp() - make_interval(secs => ?))
-                RETURNING c.delivered_at IS NOT NULL AS delivered)
-            SELECT true, delivered, NULL, 0::float8 FROM claimed
-            UNION ALL
-            SELECT false, archived_at IS NOT NULL, host, extract(epoch FROM lease_until - clock_timestamp())::float8
-                FROM ferry_claim WHERE route = ? AND path = ? AND version = ? AND NOT EXISTS (SELECT 1 FROM claimed)
-            """;
-    private static final String DELIVERED = "UPDATE ferry_claim SET delivered_at = clock_timestamp()"
-            + " WHERE route = ? AND path = ? AND version = ? AND owner = ?";
-    private static final String ARCHIVE = "UPDATE ferry_claim SET archived_at = clock_timestamp(), owner = NULL,"
-            + " lease_until = clock_timestamp() WHERE route = ? AND path = ? AND version = ? AND owner = ?";
-    private static final String DROP = "DELETE FROM ferry_claim WHERE route = ? AND path = ? AND version = ?"
-            + " AND owner = ?";
-    private static final String DROP_UNDELIVERED = DROP + " AND delivered_at IS NULL";
-    private static final String LET_GO = "UPDATE ferry_claim SET owner = NULL, lease_until = clock_timestamp()"
-            + " WHERE route = ? AND path = ? AND version = ? AND owner = ?";
-    private static final String RENEW = "UPDATE ferry_claim SET lease_until = clock_timestamp()"
-            + " + make_interval(secs => ?) WHERE owner = ? RETURNING route, path, version";
-    /** Claims whose lease has ended with their owner still named: their host died (or lost the database). */
-    private static final String ORPHANED = "SELECT route, path FROM ferry_claim WHERE archived_at IS NULL"
-            + " AND owner IS NOT NULL AND owner <> ? AND lease_until < clock_timestamp() LIMIT 10000";
-    private static final String FORGET = "DELETE FROM ferry_claim WHERE archived_at < clock_timestamp()"
-            + " - interval '1 hour' OR lease_until < clock_timestamp() - make_interval(secs => ?)";
-
     private final boolean enabled;
     private final String host;
     private final String owner;
@@ -221,7 +188,7 @@ public class Cluster {
 
     /**
      * Connects, migrates the schema and starts renewing leases: the service only. {@code ferry check} and
-     * {@code validate} connect on their own ({@link #probe}).
+     * {@code validate} connect on their own ({@link DatabaseProbe}).
      */
     public synchronized void start() {
         if (!enabled || renewals != null) {
@@ -259,7 +226,7 @@ public class Cluster {
             throw new ClusterUnavailableException(down);
         }
         try (Connection connection = dataSource().getConnection();
-                PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+                PreparedStatement claim = connection.prepareStatement(ClaimStatements.CLAIM)) {
             claim.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
             int i = file.bind(claim, 1);
             claim.setString(i++, owner);
@@ -294,7 +261,7 @@ public class Cluster {
      */
     public boolean delivered(FileKey file) {
         try {
-            if (update(DELIVERED, file) == 1) {
+            if (update(ClaimStatements.DELIVERED, file) == 1) {
                 return true;
             }
             held.remove(file);
@@ -312,14 +279,14 @@ public class Cluster {
     /** The file was archived (or quarantined): no host may claim this version again. */
     public void archived(FileKey file) {
         held.remove(file);
-        quietly("mark as archived", file, ARCHIVE);
+        quietly("mark as archived", file, ClaimStatements.ARCHIVE);
     }
 
     /** The file's version is gone or changed: drop the claim and any record of it. */
     public void forget(FileKey file) {
         held.remove(file);
         unrecorded.remove(file);
-        quietly("drop the claim of", file, DROP);
+        quietly("drop the claim of", file, ClaimStatements.DROP);
     }
 
     /**
@@ -332,42 +299,7 @@ public class Cluster {
             return;
         }
         held.remove(file);
-        quietly("release the claim of", file, DROP_UNDELIVERED, LET_GO);
-    }
-
-    /**
-     * {@code ferry check}: connects, and reports the server, the schema and whether claims can be written (in a
-     * transaction rolled back).
-     */
-    public String probe() throws SQLException {
-        try (Connection connection = dataSource().getConnection()) {
-            String version;
-            boolean schema;
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT current_setting('server_version'), to_regclass('ferry_claim') IS NOT NULL");
-                    ResultSet result = select.executeQuery()) {
-                result.next();
-                version = result.getString(1);
-                schema = result.getBoolean(2);
-            }
-            if (!schema) {
-                return "PostgreSQL " + version + " as " + connection.getMetaData().getUserName()
-                        + "; no ferry_claim table yet: the service creates it at its first start";
-            }
-            connection.setAutoCommit(false);
-            try (PreparedStatement write = connection.prepareStatement(
-                    "INSERT INTO ferry_claim (route, path, version, owner, host, claimed_at, lease_until)"
-                            + " VALUES ('ferry check', ?, '', ?, ?, clock_timestamp(), clock_timestamp())")) {
-                write.setString(1, owner);
-                write.setString(2, owner);
-                write.setString(3, host);
-                write.executeUpdate();
-            } finally {
-                connection.rollback();
-            }
-            return "PostgreSQL " + version + " as " + connection.getMetaData().getUserName()
-                    + "; claims can be written (schema " + schemaVersion(connection) + ")";
-        }
+        quietly("release the claim of", file, ClaimStatements.DROP_UNDELIVERED, ClaimStatements.LET_GO);
     }
 
     @PreDestroy
@@ -404,7 +336,7 @@ public class Cluster {
     private void findOrphaned() {
         Set<String> found = new HashSet<>();
         try (Connection connection = dataSource().getConnection();
-                PreparedStatement select = connection.prepareStatement(ORPHANED)) {
+                PreparedStatement select = connection.prepareStatement(ClaimStatements.ORPHANED)) {
             select.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
             select.setString(1, owner);
             try (ResultSet result = select.executeQuery()) {
@@ -429,7 +361,7 @@ public class Cluster {
                 retryPending(connection);
                 Set<FileKey> renewed = new HashSet<>();
                 long renewing = System.nanoTime();
-                try (PreparedStatement renew = connection.prepareStatement(RENEW)) {
+                try (PreparedStatement renew = connection.prepareStatement(ClaimStatements.RENEW)) {
                     renew.setQueryTimeout((int) Math.max(1, lease.toSeconds() / 3));
                     renew.setLong(1, lease.toSeconds());
                     renew.setString(2, owner);
@@ -481,7 +413,7 @@ public class Cluster {
     /** Deliveries made while the database was down, recorded first: they are then archived, not sent again. */
     private void recordUnrecorded(Connection connection) throws SQLException {
         for (FileKey file : Set.copyOf(unrecorded)) {
-            try (PreparedStatement update = connection.prepareStatement(DELIVERED)) {
+            try (PreparedStatement update = connection.prepareStatement(ClaimStatements.DELIVERED)) {
                 file.bind(update, 1);
                 update.setString(4, owner);
                 if (update.executeUpdate() == 1) {
@@ -502,7 +434,7 @@ public class Cluster {
             return;
         }
         lastForgot = now;
-        try (PreparedStatement forget = connection.prepareStatement(FORGET)) {
+        try (PreparedStatement forget = connection.prepareStatement(ClaimStatements.FORGET)) {
             forget.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
             forget.setLong(1, forgetAfter.toSeconds());
             int n = forget.executeUpdate();
@@ -573,7 +505,7 @@ public class Cluster {
         return new ClusterUnavailableException(reason);
     }
 
-    private DataSource dataSource() {
+    DataSource dataSource() {
         DataSource known = dataSource;
         if (known != null) {
             return known;
@@ -583,18 +515,8 @@ public class Cluster {
         return known;
     }
 
-    private static String schemaVersion(Connection connection) {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT max(version) FROM ferry_schema_history WHERE success");
-                ResultSet result = select.executeQuery()) {
-            return result.next() ? "version " + result.getString(1) : "unversioned";
-        } catch (SQLException e) {
-            return "unversioned";
-        }
-    }
-
     /** The JDBC URL without its parameters, which may hold a password. */
-    private static String url() {
+    static String url() {
         String url = org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getOptionalValue("quarkus.datasource.jdbc.url", String.class).orElse(NO_URL);
         int parameters = url.indexOf('?');
