@@ -1,10 +1,8 @@
 package dev.ferry.route;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
@@ -15,12 +13,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.ferry.cluster.Cluster;
-import dev.ferry.cluster.ClusterUnavailableException;
-import dev.ferry.cluster.FileKey;
 import dev.ferry.ftps.Causes;
-import dev.ferry.ftps.Connection;
 import dev.ferry.ftps.Names;
-import dev.ferry.ftps.PartialUploads;
 import dev.ferry.ftps.RemoteDir;
 import dev.ferry.ftps.Target;
 import dev.ferry.ftps.TargetBreaker;
@@ -55,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * reflection, so that a native image keeps them.
  * <p>
  * It is the one place where each outcome of a file is decided, with the state those decisions share (the record, the
- * files awaiting the archive); what needs none of it lives apart: {@link Pickup}, {@link Moves}, {@link Failures},
+ * files awaiting the archive). Its cluster-mode steps live in {@link RouteClaims}, the move of a failed file with its
+ * report in {@link FailedFiles}; what needs none of it lives apart: {@link Pickup}, {@link Moves}, {@link Failures},
  * {@link TemporaryName}, {@link FileState}, {@link LocalFile}.
  */
 @RegisterForReflection(fields = false)
@@ -65,8 +60,6 @@ public class Delivery {
     static final String NOT_SENT = "ferryNotSent";
     /** Cluster mode: another host holds the file, or it is gone; this host leaves it alone. */
     static final String LEFT = "ferryLeft";
-    /** Cluster mode: the file's claim ({@link FileKey}). */
-    static final String CLAIM = "ferryClaim";
     /** Cluster mode: delivered, but the database could not record it: not archived until it can. */
     static final String UNRECORDED = "ferryUnrecorded";
     /**
@@ -78,18 +71,14 @@ public class Delivery {
     static final String RECORD_KEY = "ferryRecordKey";
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd");
-    /** Cluster mode: a file another host holds is looked at again after this long at the soonest. */
-    private static final Duration LOOK_AGAIN = Duration.ofMillis(250);
-    /** Cluster mode: a file that this host still lists but another archived is looked at again after this long. */
-    private static final Duration GONE_LOOK_AGAIN = Duration.ofSeconds(5);
 
     private final Target target;
     private final TargetBreaker breaker;
-    private final TargetPool.Share routeConnections;
     private final DeliveryRecord delivered;
     private final Cluster cluster;
+    private final RouteClaims claims;
     private final Path archiveDir;
-    private final Path failedDir;
+    private final FailedFiles failed;
     private final RemoteDir remoteDir;
     private final Duration localFailureDelay;
     private final Pickup pickup;
@@ -106,18 +95,19 @@ public class Delivery {
         this.routeReport = routeReport;
         this.target = target;
         this.breaker = breaker;
-        this.routeConnections = routeConnections;
         this.delivered = delivered;
         this.cluster = cluster;
         this.archiveDir = route.archive();
-        this.failedDir = route.failed();
+        this.failed = new FailedFiles(target, route.remoteDir(), route.failed(), breaker, routeConnections, routeReport,
+                this::hold);
         this.remoteDir = route.remoteDir();
         this.watch = new PollWatch(pollStuckAfter);
         this.pickup = new Pickup(route,
-                (file, relative, reason) -> quarantine(file, relative, routeId, 0, null, reason, 0),
+                (file, relative, reason) -> failed.move(file, relative, routeId, 0, null, reason, 0),
                 (file, reason) -> routeReport.skipped(FileOutcome.of(Outcome.SKIPPED, routeId, target.name(),
                         file.toString()).size(sizeOrNull(file)).reason(reason).build()),
                 watch::progress);
+        this.claims = new RouteClaims(cluster, pickup);
         this.localFailureDelay = localFailureDelay;
     }
 
@@ -145,9 +135,17 @@ public class Delivery {
         // this host's claims may have ended
         exchange.getIn()
                 .setBody(new LocalFile(source, relativePath(exchange), watch::progress,
-                        opening -> holding(exchange, opening)));
+                        opening -> claims.holding(exchange, opening)));
         if (cluster.enabled()) {
-            claim(exchange, source);
+            RouteClaims.Claimed claimed = claims.claim(exchange, source);
+            if (claimed != null && claimed.delivered()) {
+                exchange.setProperty(NOT_SENT, true);
+                exchange.setProperty(RECORD_KEY, key(exchange, claimed.state()));
+                LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", shown(exchange),
+                        target.address(), remoteDir);
+                routeReport.skipped(outcome(exchange, Outcome.SKIPPED, 0, claimed.state().size(), null, null,
+                        "delivered before; archived without sending it again"));
+            }
             return;
         }
         String key = key(exchange, FileState.of(source));
@@ -175,8 +173,8 @@ public class Delivery {
         String key = key(exchange, sent);
         exchange.setProperty(RECORD_KEY, key);
         if (cluster.enabled()) {
-            // the version read is the one claimed: an upload refuses to open another (holding)
-            if (!cluster.delivered(exchange.getProperty(CLAIM, FileKey.class))) {
+            // the version read is the one claimed: an upload refuses to open another (RouteClaims.holding)
+            if (!claims.delivered(exchange)) {
                 exchange.setProperty(UNRECORDED, true);
             }
         } else {
@@ -219,26 +217,25 @@ public class Delivery {
         }
         Path source = source(exchange);
         String key = exchange.getProperty(RECORD_KEY, String.class);
-        FileKey claim = exchange.getProperty(CLAIM, FileKey.class);
-        if (claim != null && !cluster.holds(claim)) {
-            notMoved(exchange, source, claim, "archived");
+        if (!claims.holds(exchange)) {
+            claims.notMoved(exchange, source, "archived");
             return;
         }
         if (key != null && changedSince(exchange, source, key)) {
             // the server has the version that was sent; this one is newer: archiving it would lose what changed
             LOG.warn("{} changed after it was delivered to {}:{} (its bytes differ from those sent); it stays in the"
                     + " source and is sent again as it is", shown(exchange), target.address(), remoteDir);
-            if (claim != null) {
-                cluster.forget(claim);
+            if (claims.claimed(exchange)) {
+                claims.forget(exchange);
             } else {
                 delivered.remove(key);
                 awaitingArchive.remove(key);
             }
             return;
         }
-        if (claim != null && !cluster.holds(claim)) {
+        if (!claims.holds(exchange)) {
             // once more, right before the move: the check above may have read the whole file
-            notMoved(exchange, source, claim, "archived");
+            claims.notMoved(exchange, source, "archived");
             return;
         }
         try {
@@ -250,102 +247,15 @@ public class Delivery {
                     "was delivered but cannot be moved to the archive " + archiveDir + " ("
                             + Names.printable(e.toString()) + "); it stays in the source and is "
                             + "archived, not sent again, once the archive directory can take it");
-            if (claim != null) {
-                // its delivery stays recorded: whichever host can archive it does
-                cluster.release(claim);
-            }
+            // cluster mode: its delivery stays recorded, and whichever host can archive it does
+            claims.release(exchange);
             return;
         }
-        if (claim != null) {
-            cluster.archived(claim);
+        if (claims.claimed(exchange)) {
+            claims.archived(exchange);
         } else if (key != null) {
             delivered.remove(key);
             awaitingArchive.remove(key);
-        }
-    }
-
-    /**
-     * Cluster mode: claims the file for this host, or leaves it to the host that holds it (until that claim could
-     * end) or to none, when another host archived it since this host listed it.
-     */
-    private void claim(Exchange exchange, Path source) throws IOException {
-        pickup.handedOver(source);
-        FileState state;
-        try {
-            state = FileState.of(source);
-        } catch (NoSuchFileException e) {
-            pickup.hold(source, Instant.now().plus(GONE_LOOK_AGAIN));
-            leave(exchange);
-            return;
-        }
-        FileKey file = new FileKey(exchange.getFromRouteId(), relativePath(exchange), state.identity());
-        Cluster.Held held = cluster.claim(file);
-        if (held.claim() == Cluster.Claim.ARCHIVED) {
-            // archived by a host since this host listed it: what this host sees is an old listing, or its cache,
-            // which on EFS may show the file for a while yet
-            LOG.debug("{} was archived by {}", shown(exchange), held.host());
-            pickup.hold(source, Instant.now().plus(GONE_LOOK_AGAIN));
-            leave(exchange);
-            return;
-        }
-        if (held.claim() == Cluster.Claim.ELSEWHERE) {
-            // looked at again once that claim could have ended, or sooner should the host finish it
-            pickup.hold(source, Instant.now().plus(held.remaining().compareTo(LOOK_AGAIN) < 0
-                    ? LOOK_AGAIN
-                    : held.remaining()));
-            LOG.debug("{} is claimed by {}", shown(exchange), held.host());
-            leave(exchange);
-            return;
-        }
-        exchange.setProperty(CLAIM, file);
-        if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS) || !FileState.of(source).equals(state)) {
-            // archived (or replaced) by another host between this host's listing and its claim
-            cluster.forget(file);
-            pickup.hold(source, Instant.now().plus(GONE_LOOK_AGAIN));
-            leave(exchange);
-            return;
-        }
-        if (held.claim() == Cluster.Claim.ARCHIVE) {
-            exchange.setProperty(NOT_SENT, true);
-            exchange.setProperty(RECORD_KEY, key(exchange, state));
-            LOG.info("{} was delivered to {}:{} before; archiving it without sending it again", shown(exchange),
-                    target.address(), remoteDir);
-            routeReport.skipped(outcome(exchange, Outcome.SKIPPED, 0, state.size(), null, null,
-                    "delivered before; archived without sending it again"));
-        }
-    }
-
-    /**
-     * Cluster mode: the claim is no longer surely this host's, so the file is not moved; its delivery record stays,
-     * and whichever host claims it next archives it. A short hold keeps the polls from taking it up at once.
-     */
-    private void notMoved(Exchange exchange, Path source, FileKey claim, String how) {
-        LOG.warn("{} is not {} by this host: {} is no longer surely its own", shown(exchange), how, claim);
-        pickup.hold(source, Instant.now().plus(GONE_LOOK_AGAIN));
-    }
-
-    private static void leave(Exchange exchange) {
-        exchange.setProperty(NOT_SENT, true);
-        exchange.setProperty(LEFT, true);
-    }
-
-    /**
-     * Cluster mode, as an upload opens the file ({@code opening}: its version then), before each block and after the
-     * last ({@code opening} null): this host must still hold its claim, its lease surely running, and open the version
-     * it claimed.
-     */
-    private void holding(Exchange exchange, FileState opening) throws ClusterUnavailableException {
-        FileKey claim = exchange.getProperty(CLAIM, FileKey.class);
-        if (claim != null && opening != null && !claim.version().equals(opening.identity())) {
-            // changed since its claim (a retry, a rewrite): another host may claim the new version; this one is left
-            throw new ClusterUnavailableException(claim + " changed since this host claimed it; it is left for the next"
-                    + " poll, which claims it as it is now");
-        }
-        if (claim != null && !cluster.holds(claim)) {
-            throw new ClusterUnavailableException(claim + " is no longer surely this host's (its claim could not be"
-                    + " renewed in time: " + cluster.down().orElse("the database answered too slowly, or another host"
-                            + " took it over meanwhile")
-                    + "); this host leaves it before another may take it over");
         }
     }
 
@@ -355,7 +265,7 @@ public class Delivery {
                 Failures.describe(Failures.of(exchange)));
         exchange.setProperty(LEFT, true);
         // should the database answer, any host (this one too) may claim it at once; else its lease ends by itself
-        release(exchange);
+        claims.release(exchange);
     }
 
     /**
@@ -384,15 +294,7 @@ public class Delivery {
         }
         LOG.debug("{} waits in {} until target {} is available", shown(exchange), source(exchange).getParent(),
                 target.name());
-        release(exchange);
-    }
-
-    /** Cluster mode: this host stops working on the file; any host may claim it at once. */
-    private void release(Exchange exchange) {
-        FileKey claim = exchange.getProperty(CLAIM, FileKey.class);
-        if (claim != null) {
-            cluster.release(claim);
-        }
+        claims.release(exchange);
     }
 
     /** Every attempt failed: move the file to the failed directory with a {@code .error} report beside it. */
@@ -409,103 +311,25 @@ public class Delivery {
                     null,
                     "Ferry stopped while retrying; the file stays in the source for the next start (last error: "
                             + Failures.describe(error) + ")"));
-            release(exchange);
+            claims.release(exchange);
             return;
         }
-        FileKey held = exchange.getProperty(CLAIM, FileKey.class);
         int attempts = attempts(exchange);
-        deletePartialUploads(exchange);
-        if (held != null && !cluster.holds(held)) {
+        failed.deletePartialUploads(relativePath(exchange));
+        if (!claims.holds(exchange)) {
             // checked after the partial uploads are deleted (a network round trip), right before the move
             LOG.warn("{} is not quarantined by this host: {} is no longer surely its own (last error: {})",
-                    shown(exchange), held, Failures.describe(error));
-            release(exchange);
+                    shown(exchange), exchange.getProperty(RouteClaims.CLAIM), Failures.describe(error));
+            claims.release(exchange);
             return;
         }
-        boolean moved = quarantine(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts,
+        boolean moved = failed.move(source(exchange), relativePath(exchange), exchange.getFromRouteId(), attempts,
                 Failures.reply(error), Failures.describe(error), exchange.getClock().elapsed());
-        FileKey claim = exchange.getProperty(CLAIM, FileKey.class);
-        if (claim != null && moved) {
+        if (moved && claims.claimed(exchange)) {
             // settled like an archived file: no host's older listing may take this version up again
-            cluster.archived(claim);
+            claims.archived(exchange);
         } else {
-            release(exchange);
-        }
-    }
-
-    /**
-     * Direct upload mode: what the file's failed attempts left under its final name (a partial object, a file of the
-     * wrong size) and could not be deleted then is deleted now, on one of the route's connections, so nothing is
-     * left under the name of a file Ferry gives up on. Should the target not be reachable, the name stays until the
-     * file is sent again.
-     */
-    private void deletePartialUploads(Exchange exchange) {
-        PartialUploads partials = target.partialUploads();
-        String remote = remoteDir.file(relativePath(exchange));
-        if (partials.isEmpty() || remote.startsWith("/") && !partials.holds(remote)) {
-            // nothing left, or (an absolute name needs no connection to tell) nothing of this file's
-            return;
-        }
-        try {
-            Connection connection = routeConnections.acquire();
-            try {
-                if (partials.deleteOn(connection.client(), remote)) {
-                    breaker.succeeded();
-                }
-            } finally {
-                routeConnections.release(connection);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (TargetPausedException e) {
-            LOG.warn("{} may have left a partial upload under its name on {}; the target is paused, so it stays until"
-                    + " the file is sent again", shown(exchange), target.address());
-        } catch (TargetUnavailableException e) {
-            breaker.failed(e);
-            LOG.warn(
-                    "Cannot delete what the failed uploads of {} left on {} ({}); it stays until the file is sent again",
-                    shown(exchange), target.address(), Names.printable(e.getMessage()));
-        } catch (IOException | RuntimeException e) {
-            routeConnections.uploadFailed();
-            LOG.warn(
-                    "Cannot delete what the failed uploads of {} left on {} ({}); it stays until the file is sent again",
-                    shown(exchange), target.address(), Names.printable(e.toString()));
-        }
-    }
-
-    /**
-     * Moves the file to the failed directory, its report beside it; a file the disk cannot take is held instead.
-     * Whether it was moved.
-     */
-    private boolean quarantine(Path source, String relativePath, String route, int attempts, String reply, String error,
-            long elapsedMs) {
-        String report = "time: " + Instant.now() + "\n"
-                + "file: " + Names.printable(source.toString()) + "\n"
-                + "route: " + route + "\n"
-                + "target: " + target.name() + " (" + target.address() + "), remote directory " + remoteDir + "\n"
-                + "attempts: " + attempts + "\n"
-                + (reply == null ? "" : "server reply: " + Names.printable(reply) + "\n")
-                + "error: " + Names.printable(error) + "\n";
-        String shown = Names.printable(relativePath);
-        try {
-            // the report first: a file in the failed directory always has its reason beside it
-            Path moved = Moves.moveUnique(source, failedDir.resolve(relativePath),
-                    target -> Files.writeString(Moves.errorFile(target), report + "quarantined as: "
-                            + Names.printable(target.getFileName().toString()) + "\n", StandardCharsets.UTF_8));
-            LOG.error("Gave up on {} after {} attempts, moved to {}: {}", shown, attempts,
-                    Names.printable(moved.toString()),
-                    Names.printable(error));
-            routeReport.quarantined(FileOutcome.of(Outcome.QUARANTINED, route, target.name(), source.toString())
-                    .remotePath(remoteDir.file(relativePath)).size(sizeOrNull(moved)).durationMs(elapsedMs)
-                    .attempts(attempts).lastReply(reply).reason(error + "; moved to " + moved).build());
-            return true;
-        } catch (IOException | RuntimeException e) {
-            hold(source,
-                    "failed " + attempts + " attempts (" + Names.printable(error)
-                            + ") but cannot be moved to the failed directory "
-                            + failedDir + " (" + Names.printable(e.toString())
-                            + "); it stays in the source and is tried again later");
-            return false;
+            claims.release(exchange);
         }
     }
 
@@ -539,7 +363,7 @@ public class Delivery {
     }
 
     /** The size of the file itself (a link's own, not its target's), or {@code null} when it cannot be read. */
-    private static Long sizeOrNull(Path file) {
+    static Long sizeOrNull(Path file) {
         try {
             return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
         } catch (IOException e) {
@@ -552,7 +376,7 @@ public class Delivery {
     }
 
     /** The relative path as log lines show it. */
-    private static String shown(Exchange exchange) {
+    static String shown(Exchange exchange) {
         return Names.printable(relativePath(exchange));
     }
 
@@ -560,7 +384,7 @@ public class Delivery {
         return Path.of(exchange.getIn().getHeader(Exchange.FILE_PATH, String.class));
     }
 
-    private static String relativePath(Exchange exchange) {
+    static String relativePath(Exchange exchange) {
         return exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
     }
 }
