@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * clock, keeps no owner (a host cannot tell its own lock from another's, nor renew only its own), takes an orphaned
  * lock over without a condition a second host could lose, and has no place for the delivery record; it also brings
  * Spring JDBC. Camel's file-cluster service elects a leader through file locks, which EFS only leases. What is left
- * is one table and five statements, here.
+ * is one table and a few statements ({@link ClaimStatements}), run here and by this class's parts: the process's
+ * claims and their lease ({@link Leases}), what waits for the database to answer again ({@link Deferred}), the claims
+ * other hosts left ({@link Orphans}).
  * <p>
  * While the database cannot be reached, the process claims nothing (its routes do not poll, {@link #accepting()}),
  * keeps the deliveries it could not record in memory and records them first when the database answers again, and
@@ -70,42 +71,26 @@ public class Cluster {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
-    /** A lease is given up this long before it could end on the database's clock, at the least. */
-    private static final Duration MARGIN = Duration.ofSeconds(2);
     /** A statement that has not answered after this long fails (a renewal: after a third of the lease). */
     private static final int STATEMENT_TIMEOUT_SECONDS = 5;
     /** How often the renewal thread looks: it renews every third of the lease, and every tick while down. */
     private static final Duration TICK = Duration.ofSeconds(1);
-    private static final String NO_URL = "no URL";
 
     private final boolean enabled;
     private final String host;
     private final String owner;
     private final Duration lease;
-    private final Duration forgetAfter;
     private final InjectableInstance<DataSource> dataSources;
     private final InjectableInstance<Flyway> flyways;
-    /** Deliveries the database could not take when they happened: recorded first when it answers again. */
-    private final Set<FileKey> unrecorded = ConcurrentHashMap.newKeySet();
+    /** What the database could not take while it could not be reached: done first when it answers again. */
+    private final Deferred deferred;
+    private final Orphans orphans;
     private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
-    /** Files other hosts claimed and left when their lease ended, as "route NUL path": taken over first. */
-    private volatile Set<String> orphaned = Set.of();
-    /** Statements on claims that failed while the database could not be reached, by file: retried at each renewal. */
-    private final Map<FileKey, String[]> pending = new ConcurrentHashMap<>();
-    /** The claims this process holds, with when (System.nanoTime) it made each. */
-    private final Map<FileKey, Long> held = new ConcurrentHashMap<>();
+    private final Leases leases;
     private volatile DataSource dataSource;
     private volatile boolean migrated;
     private volatile String down;
-    /**
-     * Until when (System.nanoTime) every claim of this process is surely still its own: the last renewal's start plus
-     * the lease, less a margin. A claim made since ends later; one made before was renewed then.
-     */
-    private volatile long leaseHeldUntil;
-    private volatile long lastForgot;
-    private volatile long lastRenewal;
     private ScheduledExecutorService renewals;
-    private ScheduledExecutorService orphanScans;
 
     Cluster(FerryConfig config, InjectableInstance<DataSource> dataSources, InjectableInstance<Flyway> flyways) {
         FerryConfig.Cluster cluster = config.cluster();
@@ -114,9 +99,11 @@ public class Cluster {
         this.host = !enabled ? "" : cluster.host().filter(h -> !h.isBlank()).orElseGet(Cluster::hostName);
         this.owner = host + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.lease = cluster.lease();
-        this.forgetAfter = cluster.forgetAfter();
         this.dataSources = dataSources;
         this.flyways = flyways;
+        this.leases = new Leases(owner, lease);
+        this.deferred = new Deferred(owner, STATEMENT_TIMEOUT_SECONDS);
+        this.orphans = new Orphans(owner, cluster.forgetAfter(), this::dataSource, STATEMENT_TIMEOUT_SECONDS);
         this.down = enabled ? "the database has not been reached yet" : null;
     }
 
@@ -133,7 +120,7 @@ public class Cluster {
         if (enabled && Names.breaksCommandLine(host)) {
             throw new ConfigurationException("ferry.cluster.host must not hold a line break");
         }
-        if (enabled && url().equals(NO_URL)) {
+        if (enabled && Reasons.url().equals(Reasons.NO_URL)) {
             throw new ConfigurationException("ferry.cluster.enabled=true needs a PostgreSQL database: set"
                     + " quarkus.datasource.jdbc.url (e.g. jdbc:postgresql://db.internal:5432/ferry),"
                     + " quarkus.datasource.username and ferry.cluster.password-file");
@@ -170,7 +157,7 @@ public class Cluster {
 
     /** Whether the claims of this process are surely still its own (their lease cannot have ended). */
     public boolean leaseHeld() {
-        return !enabled || leaseHeldUntil - System.nanoTime() > 0;
+        return !enabled || leases.surelyHeld();
     }
 
     /**
@@ -178,12 +165,12 @@ public class Cluster {
      * and the lease surely holds. Checked before each block of an upload is read and before the file is moved.
      */
     public boolean holds(FileKey file) {
-        return !enabled || held.containsKey(file) && leaseHeld();
+        return !enabled || leases.holds(file);
     }
 
     /** Deliveries waiting to be recorded. */
     public int unrecorded() {
-        return unrecorded.size();
+        return deferred.deliveries();
     }
 
     /**
@@ -203,17 +190,7 @@ public class Cluster {
         LOG.info("Cluster mode: this host is {} (claims owned by {}), lease {} s on the database's clock", host, owner,
                 lease.toSeconds());
         renewals.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
-        // a thread of its own: a slow scan must never hold a renewal back
-        orphanScans = Executors.newSingleThreadScheduledExecutor(run -> {
-            Thread thread = new Thread(run, "ferry-cluster-orphans");
-            thread.setDaemon(true);
-            return thread;
-        });
-        orphanScans.scheduleWithFixedDelay(() -> {
-            if (down == null) {
-                findOrphaned();
-            }
-        }, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        orphans.start(TICK, () -> down == null);
     }
 
     /**
@@ -241,9 +218,7 @@ public class Cluster {
                     return new Held(Claim.ELSEWHERE, "another host", lease);
                 }
                 if (result.getBoolean(1)) {
-                    // its lease ends after that of the last renewal, which leaseHeld() goes by
-                    // stamped once committed: a renewal that began before cannot have seen it
-                    held.put(file, System.nanoTime());
+                    leases.add(file);
                     return new Held(result.getBoolean(2) ? Claim.ARCHIVE : Claim.SEND, host, lease);
                 }
                 double seconds = Math.max(0, result.getDouble(4));
@@ -264,12 +239,12 @@ public class Cluster {
             if (update(ClaimStatements.DELIVERED, file) == 1) {
                 return true;
             }
-            held.remove(file);
+            leases.remove(file);
             LOG.error("{} was delivered, but its claim is no longer this host's (its lease ended while the upload"
                     + " ran): it stays in the source, and the host that holds it now may send it once more", file);
             return false;
         } catch (ClusterUnavailableException e) {
-            unrecorded.add(file);
+            deferred.delivery(file);
             LOG.warn("{} was delivered but cannot be recorded ({}): it stays in the source until the database"
                     + " answers, then it is recorded and archived without being sent again", file, e.getMessage());
             return false;
@@ -278,14 +253,14 @@ public class Cluster {
 
     /** The file was archived (or quarantined): no host may claim this version again. */
     public void archived(FileKey file) {
-        held.remove(file);
+        leases.remove(file);
         quietly("mark as archived", file, ClaimStatements.ARCHIVE);
     }
 
     /** The file's version is gone or changed: drop the claim and any record of it. */
     public void forget(FileKey file) {
-        held.remove(file);
-        unrecorded.remove(file);
+        leases.remove(file);
+        deferred.forget(file);
         quietly("drop the claim of", file, ClaimStatements.DROP);
     }
 
@@ -294,11 +269,11 @@ public class Cluster {
      * any host may claim it at once. A delivery record stays.
      */
     public void release(FileKey file) {
-        if (unrecorded.contains(file)) {
+        if (deferred.unrecorded(file)) {
             // delivered, not recorded: this host records it once the database answers
             return;
         }
-        held.remove(file);
+        leases.remove(file);
         quietly("release the claim of", file, ClaimStatements.DROP_UNDELIVERED, ClaimStatements.LET_GO);
     }
 
@@ -306,15 +281,15 @@ public class Cluster {
     synchronized void close() {
         if (renewals != null) {
             renewals.shutdownNow();
-            orphanScans.shutdownNow();
         }
+        orphans.stop();
     }
 
     /**
      * Renews every third of the lease, and every tick while the database is down (or a statement failed).
      */
     private void tick() {
-        if (down != null || System.nanoTime() - lastRenewal >= lease.toNanos() / 3) {
+        if (down != null || leases.due()) {
             renew();
         }
     }
@@ -325,7 +300,7 @@ public class Cluster {
      * poll, not behind a backlog. The set is not changed once returned.
      */
     public Set<String> orphaned() {
-        return orphaned;
+        return orphans.found();
     }
 
     /** How {@link #orphaned()} names a route's file. */
@@ -333,117 +308,26 @@ public class Cluster {
         return route + '\0' + path;
     }
 
-    private void findOrphaned() {
-        Set<String> found = new HashSet<>();
-        try (Connection connection = dataSource().getConnection();
-                PreparedStatement select = connection.prepareStatement(ClaimStatements.ORPHANED)) {
-            select.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
-            select.setString(1, owner);
-            try (ResultSet result = select.executeQuery()) {
-                while (result.next()) {
-                    found.add(orphanKey(result.getString(1), result.getString(2)));
-                }
-            }
-            orphaned = Set.copyOf(found);
-        } catch (SQLException | RuntimeException e) {
-            // the next renewal finds out whether the database is down
-            LOG.debug("Cannot look for claims whose host died: {}", message(e));
-        }
-    }
-
     /** Renews every claim of this process in one statement. */
     private void renew() {
-        long sent = System.nanoTime();
         try {
             migrate();
             try (Connection connection = dataSource().getConnection()) {
-                recordUnrecorded(connection);
-                retryPending(connection);
-                Set<FileKey> renewed = new HashSet<>();
-                long renewing = System.nanoTime();
-                try (PreparedStatement renew = connection.prepareStatement(ClaimStatements.RENEW)) {
-                    renew.setQueryTimeout((int) Math.max(1, lease.toSeconds() / 3));
-                    renew.setLong(1, lease.toSeconds());
-                    renew.setString(2, owner);
-                    try (ResultSet result = renew.executeQuery()) {
-                        while (result.next()) {
-                            renewed.add(new FileKey(result.getString(1), result.getString(2), result.getString(3)));
-                        }
-                    }
-                }
-                dropLost(renewed, renewing);
-                leaseHeldUntil = renewing + lease.toNanos() - margin();
-                lastRenewal = renewing;
-                forgetOldClaims(connection);
+                deferred.catchUp(connection);
+                leases.renew(connection);
             }
             if (down != null && !reported.isEmpty()) {
-                LOG.info("The database answers again ({}): claiming files", url());
+                LOG.info("The database answers again ({}): claiming files", Reasons.url());
             }
             reported.clear();
             down = null;
         } catch (SQLException | RuntimeException e) {
-            String reason = "the database cannot be reached (" + url() + "): " + message(e);
+            String reason = Reasons.unreachable(e);
             if (reported.putIfAbsent(reason, true) == null) {
                 LOG.error("{}. This host claims no file until it answers again; an upload under way is abandoned"
                         + " before its claim could end", reason);
             }
             down = reason;
-        }
-    }
-
-    /**
-     * A claim this process made before the renewal began, which the renewal did not find its own: another host took it
-     * over while this one could not reach the database. This process no longer sends or moves that file.
-     */
-    private void dropLost(Set<FileKey> renewed, long renewalStart) {
-        for (Map.Entry<FileKey, Long> claim : held.entrySet()) {
-            if (claim.getValue() - renewalStart < 0 && !renewed.contains(claim.getKey())
-                    && held.remove(claim.getKey(), claim.getValue())) {
-                LOG.warn("{}: its claim went to another host while this one could not reach the database; this host"
-                        + " leaves the file to it", claim.getKey());
-            }
-        }
-    }
-
-    /** How long before its end a lease is given up: a sixth of it, at least 2 s. */
-    private long margin() {
-        return Math.max(MARGIN.toNanos(), lease.toNanos() / 6);
-    }
-
-    /** Deliveries made while the database was down, recorded first: they are then archived, not sent again. */
-    private void recordUnrecorded(Connection connection) throws SQLException {
-        for (FileKey file : Set.copyOf(unrecorded)) {
-            try (PreparedStatement update = connection.prepareStatement(ClaimStatements.DELIVERED)) {
-                file.bind(update, 1);
-                update.setString(4, owner);
-                if (update.executeUpdate() == 1) {
-                    LOG.info("{}: its delivery is recorded now that the database answers; it is archived next", file);
-                } else {
-                    LOG.warn("{} was delivered while the database could not be reached, and its claim has since gone"
-                            + " to another host, which may send it once more", file);
-                }
-            }
-            unrecorded.remove(file);
-        }
-    }
-
-    /** Every five minutes; a failure here is logged, and says nothing about the claims. */
-    private void forgetOldClaims(Connection connection) {
-        long now = System.nanoTime();
-        if (lastForgot != 0 && now - lastForgot < TimeUnit.MINUTES.toNanos(5)) {
-            return;
-        }
-        lastForgot = now;
-        try (PreparedStatement forget = connection.prepareStatement(ClaimStatements.FORGET)) {
-            forget.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
-            forget.setLong(1, forgetAfter.toSeconds());
-            int n = forget.executeUpdate();
-            if (n > 0) {
-                LOG.debug("Deleted {} claim(s) of files archived an hour ago, or nobody renewed for {} h"
-                        + " (ferry.cluster.forget-after)", n, forgetAfter.toHours());
-            }
-        } catch (SQLException e) {
-            LOG.warn("Cannot delete old claims ({}); tried again in five minutes", message(e));
         }
     }
 
@@ -474,28 +358,13 @@ public class Cluster {
             }
         } catch (ClusterUnavailableException e) {
             // renewed with the others otherwise, for as long as this process runs
-            pending.put(file, statements);
+            deferred.statements(file, statements);
             LOG.warn("Cannot {} {} ({}): done once the database answers", what, file, e.getMessage());
         }
     }
 
-    /** What {@link #quietly} could not do, done first when the database answers again. */
-    private void retryPending(Connection connection) throws SQLException {
-        for (Map.Entry<FileKey, String[]> statements : Map.copyOf(pending).entrySet()) {
-            for (String sql : statements.getValue()) {
-                try (PreparedStatement update = connection.prepareStatement(sql)) {
-                    update.setQueryTimeout(STATEMENT_TIMEOUT_SECONDS);
-                    statements.getKey().bind(update, 1);
-                    update.setString(4, owner);
-                    update.executeUpdate();
-                }
-            }
-            pending.remove(statements.getKey(), statements.getValue());
-        }
-    }
-
     private ClusterUnavailableException failed(String what, SQLException e) {
-        String reason = "the database cannot be reached (" + url() + "): " + message(e);
+        String reason = Reasons.unreachable(e);
         if (down == null) {
             // the renewal thread tries every second from now on, and lifts this once the database answers
             down = reason;
@@ -513,23 +382,6 @@ public class Cluster {
         known = dataSources.get();
         dataSource = known;
         return known;
-    }
-
-    /** The JDBC URL without its parameters, which may hold a password. */
-    static String url() {
-        String url = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.datasource.jdbc.url", String.class).orElse(NO_URL);
-        int parameters = url.indexOf('?');
-        return Names.printable(parameters < 0 ? url : url.substring(0, parameters));
-    }
-
-    private static String message(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return Names.printable(text.lines().findFirst().orElse(text));
     }
 
     private static String hostName() {
