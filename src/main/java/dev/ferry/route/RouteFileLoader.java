@@ -111,13 +111,9 @@ public class RouteFileLoader {
             } catch (Exception e) {
                 throw new ConfigurationException(name + ": " + rootMessage(e));
             }
+            // at least one, each made from the template: RouteFileShape accepted nothing else
             List<RouteDefinition> added = new ArrayList<>(model.getRouteDefinitions());
             added.removeIf(before::contains);
-            if (added.isEmpty()) {
-                throw new ConfigurationException(name
-                        + " defines no route: expected a list holding '- templatedRoute:' with"
-                        + " routeTemplateRef: " + FtpsUploadTemplate.TEMPLATE_ID + ", a routeId and its parameters");
-            }
             for (RouteDefinition route : made.keySet()) {
                 if (!added.contains(route)) {
                     throw new ConfigurationException(name + ": routeId '" + route.getRouteId()
@@ -125,11 +121,6 @@ public class RouteFileLoader {
                 }
             }
             for (RouteDefinition route : added) {
-                if (!route.isCreatedFromTemplate()) {
-                    throw new ConfigurationException(name + ": route " + route.getRouteId()
-                            + " is not made from the template "
-                            + FtpsUploadTemplate.TEMPLATE_ID + "; route files only instantiate it (templatedRoute)");
-                }
                 String other = ids.putIfAbsent(route.getRouteId(), name);
                 if (other != null) {
                     throw new ConfigurationException(
