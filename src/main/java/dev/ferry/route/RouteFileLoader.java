@@ -111,7 +111,7 @@ public class RouteFileLoader {
             } catch (Exception e) {
                 throw new ConfigurationException(name + ": " + rootMessage(e));
             }
-            // at least one, each made from the template: RouteFileShape accepted nothing else
+            // at least one: RouteFileShape accepted nothing else
             List<RouteDefinition> added = new ArrayList<>(model.getRouteDefinitions());
             added.removeIf(before::contains);
             for (RouteDefinition route : made.keySet()) {
@@ -121,13 +121,20 @@ public class RouteFileLoader {
                 }
             }
             for (RouteDefinition route : added) {
+                Checked checked = made.get(route);
+                if (checked == null) {
+                    // RouteFileShape lets through templated routes of ftps-upload only; should Camel add another
+                    // route all the same, it is refused here rather than run unchecked
+                    throw new ConfigurationException(name + ": route " + route.getRouteId()
+                            + " is not made from the template " + FtpsUploadTemplate.TEMPLATE_ID
+                            + "; route files only instantiate it (templatedRoute)");
+                }
                 String other = ids.putIfAbsent(route.getRouteId(), name);
                 if (other != null) {
                     throw new ConfigurationException(
                             name + ": routeId '" + route.getRouteId() + "' is already used by " + other
                                     + "; give each route its own routeId");
                 }
-                Checked checked = made.get(route);
                 RouteParameters parameters = checked.parameters();
                 routes.add(route.getRouteId(), name, parameters, checked.target()).bindTo(route);
                 LOG.info("{}: route {} ships {}{}{} to {}:{}", name, route.getRouteId(), parameters.source(),

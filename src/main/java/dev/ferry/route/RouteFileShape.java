@@ -61,6 +61,16 @@ final class RouteFileShape {
                             + " only");
                 }
             }
+            Object template = route.get("routeTemplateRef");
+            if (!FtpsUploadTemplate.TEMPLATE_ID.equals(template)) {
+                // another name would have Camel look for a template elsewhere (its parameter location: any file)
+                String found = template == null
+                        ? " has no routeTemplateRef"
+                        : ": routeTemplateRef is '" + oneLine(String.valueOf(template)) + "'";
+                throw new ConfigurationException(item + found + "; a route file instantiates the template "
+                        + FtpsUploadTemplate.TEMPLATE_ID + " only: routeTemplateRef: "
+                        + FtpsUploadTemplate.TEMPLATE_ID);
+            }
             if (!(route.get("routeId") instanceof String id) || id.isBlank()) {
                 throw new ConfigurationException(item + " has no routeId: give each route one (it names the route in"
                         + " every log line, metric and audit record)");

@@ -217,6 +217,28 @@ class BadConfigurationIT {
     }
 
     @Test
+    void templatedRouteOfAnotherTemplate() throws Exception {
+        // Camel loads an unknown template from the file its parameter location names: routes Ferry never checked
+        Path elsewhere = Files.writeString(tmp.resolve("elsewhere.yaml"), """
+                - route:
+                    from:
+                      uri: "file:%s"
+                      steps:
+                        - to: "log:taken"
+                """.formatted(outbox));
+        config.target("site", 2121, "u", "p").routeFile("upload.yaml", """
+                - templatedRoute:
+                    routeTemplateRef: elsewhere
+                    routeId: upload
+                    parameters:
+                      - name: location
+                        value: "file:%s"
+                """.formatted(elsewhere));
+        assertFailsWith("routes/upload.yaml: item 1: routeTemplateRef is 'elsewhere'; a route file instantiates the"
+                + " template ftps-upload only");
+    }
+
+    @Test
     void templatedRouteWithoutRouteId() throws Exception {
         config.target("site", 2121, "u", "p").route("upload", outbox, "site", "/in");
         config.routeFile("upload.yaml", Files.readString(config.path().resolve("routes/upload.yaml"))
