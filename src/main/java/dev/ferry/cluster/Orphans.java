@@ -18,21 +18,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The claims left behind, looked at on a thread of their own, so that a slow statement never holds a renewal back:
- * those other hosts left when their lease ended (most often a host that died), looked for every {@code every}, which
- * {@link Cluster#orphaned()} hands to the routes' polls to take over first; and every five minutes the rows of files
- * archived an hour ago, or that nobody renewed for {@code forgetAfter} (the file is gone), deleted.
+ * The claims left behind, each look on a thread of its own, so that a slow statement never holds a renewal or the
+ * other look back: those other hosts left when their lease ended (most often a host that died), looked for every
+ * {@code every}, which {@link Cluster#orphaned()} hands to the routes' polls to take over first; and every five
+ * minutes the rows of files archived an hour ago, or that nobody renewed for {@code forgetAfter} (the file is gone),
+ * deleted.
  */
 final class Orphans {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+    private static final Duration FORGET_EVERY = Duration.ofMinutes(5);
 
     private final String owner;
     private final Duration forgetAfter;
     private final Supplier<DataSource> dataSource;
     private final int timeoutSeconds;
     private volatile Set<String> found = Set.of();
-    private long lastForgot;
     private ScheduledExecutorService scans;
 
     /** {@code owner}: this process, whose own claims are never orphaned to it. */
@@ -45,7 +46,8 @@ final class Orphans {
 
     /** Looks every {@code every} while {@code reachable} says the database answers. */
     synchronized void start(Duration every, BooleanSupplier reachable) {
-        scans = Executors.newSingleThreadScheduledExecutor(run -> {
+        // two threads: the looks for orphaned claims go on while old rows are deleted
+        scans = Executors.newScheduledThreadPool(2, run -> {
             Thread thread = new Thread(run, "ferry-cluster-orphans");
             thread.setDaemon(true);
             return thread;
@@ -53,9 +55,13 @@ final class Orphans {
         scans.scheduleWithFixedDelay(() -> {
             if (reachable.getAsBoolean()) {
                 look();
-                forgetOld();
             }
         }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        scans.scheduleWithFixedDelay(() -> {
+            if (reachable.getAsBoolean()) {
+                forgetOld();
+            }
+        }, every.toMillis(), FORGET_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     synchronized void stop() {
@@ -87,13 +93,8 @@ final class Orphans {
         }
     }
 
-    /** Every five minutes; a failure here is logged, and says nothing about the claims. */
+    /** A failure here is logged, and says nothing about the claims. */
     private void forgetOld() {
-        long now = System.nanoTime();
-        if (lastForgot != 0 && now - lastForgot < TimeUnit.MINUTES.toNanos(5)) {
-            return;
-        }
-        lastForgot = now;
         try (Connection connection = dataSource.get().getConnection();
                 PreparedStatement forget = connection.prepareStatement(ClaimStatements.FORGET)) {
             forget.setQueryTimeout(timeoutSeconds);

@@ -155,11 +155,14 @@ final class RouteClaims {
         exchange.setProperty(Delivery.LEFT, true);
     }
 
-    /** Whether the file is still there, the version listed (one look at its attributes). */
-    private static boolean unchanged(Path source, FileState listed) throws IOException {
+    /**
+     * Whether the file is still there, the version listed (one look at its attributes). A file that cannot be looked at
+     * is taken as gone: left, and looked at again by a later poll.
+     */
+    private static boolean unchanged(Path source, FileState listed) {
         try {
             return FileState.of(source).equals(listed);
-        } catch (NoSuchFileException e) {
+        } catch (IOException e) {
             return false;
         }
     }
